@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 public record BackupId(String value) implements Comparable<BackupId> {
 
     private static final Pattern FORM = Pattern.compile("\\d{8}T\\d{6}");
-    private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss");
+    private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss")
+            .withResolverStyle(java.time.format.ResolverStyle.STRICT);
 
     /** Checks the form and that the date exists. */
     public BackupId {

@@ -1,0 +1,137 @@
+package org.barman.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+import org.barman.api.BarmanException;
+import org.barman.cli.logging.LoggingSetup;
+import org.barman.core.Barman;
+import org.barman.core.BarmanVersion;
+import org.barman.core.config.ConfigOptions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The top of the command line: the global options ({@code -c}, {@code -q}, {@code -d}, {@code -f}) and the
+ * commands. It loads the configuration once, on first use, for the command that runs.
+ */
+@Command(name = "barman", mixinStandardHelpOptions = true, versionProvider = BarmanCommand.Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Backup and recovery manager for PostgreSQL.",
+        subcommands = {ListServerCommand.class, ShowServerCommand.class, DiagnoseCommand.class})
+public final class BarmanCommand implements Runnable {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Configuration file (default: ~/.barman.conf, /etc/barman.conf or "
+                    + "/etc/barman/barman.conf, the first that exists).")
+    private Path configFile;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print only errors.")
+    private boolean quiet;
+
+    @Option(names = {"-d", "--debug"}, description = "Log everything, and show stack traces of errors.")
+    private boolean debug;
+
+    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", defaultValue = "console",
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    private OutputFormat format;
+
+    private Barman barman;
+
+    static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new BarmanCommand());
+        commandLine.setExecutionStrategy(new CommandLine.RunLast());
+        commandLine.setExecutionExceptionHandler(BarmanCommand::handleError);
+        commandLine.setParameterExceptionHandler(BarmanCommand::handleUsageError);
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        return commandLine;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    /**
+     * Loads the configuration, sets up logging and checks the OS user, once.
+     *
+     * @return Barman for the configuration of {@code -c}
+     */
+    Barman barman() {
+        if (barman == null) {
+            LoggingSetup.terminal(debug, quiet);
+            Barman loaded = Barman.load(configFile);
+            loaded.config().warnings().forEach(warning -> org.slf4j.LoggerFactory.getLogger("barman.config")
+                    .warn(warning));
+            LoggingSetup.file(loaded.config().global().get(ConfigOptions.LOG_FILE),
+                    loaded.config().global().get(ConfigOptions.LOG_LEVEL), debug);
+            loaded.requireBarmanUser();
+            barman = loaded;
+        }
+        return barman;
+    }
+
+    /** @return the chosen output format */
+    OutputFormat format() {
+        return format;
+    }
+
+    /** @return whether {@code -q} was given */
+    boolean quiet() {
+        return quiet;
+    }
+
+    /** @return standard output of the command line */
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    /** @return standard error of the command line */
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    private static int handleError(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+        BarmanCommand top = commandLine.getCommandSpec().root().commandLine().getCommand();
+        PrintWriter err = commandLine.getErr();
+        err.println("ERROR: " + message(e));
+        if (top.debug) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return e instanceof BarmanException barmanException ? barmanException.exitCode()
+                : BarmanException.GENERIC_FAILURE;
+    }
+
+    private static String message(Throwable e) {
+        String message = e.getMessage();
+        if (e instanceof BarmanException && message != null) {
+            return message;
+        }
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message)
+                + " (run with -d for details)";
+    }
+
+    private static int handleUsageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine commandLine = e.getCommandLine();
+        PrintWriter err = commandLine.getErr();
+        err.println("ERROR: " + e.getMessage());
+        err.println("Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return commandLine.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /** Prints the version for {@code --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"Barman for Java " + BarmanVersion.get()};
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.barman.cli.logging;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import ch.qos.logback.core.filter.Filter;
+import ch.qos.logback.core.spi.FilterReply;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Points logging where the configuration and the command line say: {@code log_file} at {@code log_level}, and
+ * the terminal at WARNING ({@code -d}: DEBUG with stack traces; {@code -q}: nothing).
+ */
+public final class LoggingSetup {
+
+    private LoggingSetup() {
+    }
+
+    /**
+     * Sets the terminal part, before the configuration is read.
+     *
+     * @param debug {@code -d}
+     * @param quiet {@code -q}
+     */
+    public static void terminal(boolean debug, boolean quiet) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        var appender = root.getAppender(BarmanLogConfigurator.CONSOLE);
+        if (appender instanceof ConsoleMessageAppender console) {
+            console.setStackTraces(debug);
+            if (quiet) {
+                root.detachAppender(console);
+            } else if (debug) {
+                console.clearAllFilters();
+            } else {
+                console.addFilter(atLeast(Level.WARN));
+            }
+        }
+        root.setLevel(debug ? Level.DEBUG : Level.WARN);
+    }
+
+    /**
+     * Adds the log file.
+     *
+     * @param logFile {@code log_file}, or null for none
+     * @param level {@code log_level}, in Barman's spelling
+     * @param debug {@code -d}, which logs everything
+     */
+    public static void file(Path logFile, String level, boolean debug) {
+        if (logFile == null || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        Level fileLevel = debug ? Level.DEBUG : toLevel(level);
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        try {
+            Files.createDirectories(logFile.getParent());
+        } catch (java.io.IOException e) {
+            root.warn("cannot create the folder of log_file {}: {}; logging to the terminal only", logFile,
+                    e.toString());
+            return;
+        }
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+        BarmanLogLayout layout = new BarmanLogLayout();
+        layout.setContext(context);
+        layout.start();
+        encoder.setLayout(layout);
+        encoder.setContext(context);
+        encoder.start();
+        FileAppender<ILoggingEvent> appender = new FileAppender<>();
+        appender.setContext(context);
+        appender.setName("file");
+        appender.setFile(logFile.toString());
+        appender.setAppend(true);
+        appender.setPrudent(false);
+        appender.setEncoder(encoder);
+        appender.addFilter(atLeast(fileLevel));
+        appender.start();
+        if (!appender.isStarted() || !Files.isWritable(logFile)) {
+            root.warn("cannot write log_file {}; logging to the terminal only", logFile);
+            return;
+        }
+        root.addAppender(appender);
+        Level lowest = root.getLevel() == null || fileLevel.isGreaterOrEqual(root.getLevel()) ? root.getLevel()
+                : fileLevel;
+        root.setLevel(lowest);
+    }
+
+    private static Level toLevel(String level) {
+        if (level == null) {
+            return Level.INFO;
+        }
+        return switch (level) {
+            case "DEBUG" -> Level.DEBUG;
+            case "WARNING" -> Level.WARN;
+            case "ERROR", "CRITICAL" -> Level.ERROR;
+            default -> Level.INFO;
+        };
+    }
+
+    private static Filter<ILoggingEvent> atLeast(Level level) {
+        return new Filter<>() {
+            @Override
+            public FilterReply decide(ILoggingEvent event) {
+                return event.getLevel().isGreaterOrEqual(level) ? FilterReply.NEUTRAL : FilterReply.DENY;
+            }
+        };
+    }
+}

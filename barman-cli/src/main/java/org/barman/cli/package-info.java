@@ -1,0 +1,2 @@
+/** The {@code barman} command line: picocli commands over the {@link org.barman.core.Barman} facade. */
+package org.barman.cli;

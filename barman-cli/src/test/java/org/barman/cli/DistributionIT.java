@@ -1,0 +1,143 @@
+package org.barman.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The distribution as a DBA runs it: {@code bin/barman} as a process, with the guide's example configuration.
+ */
+class DistributionIT {
+
+    private static Path distribution;
+    private static Path work;
+
+    @BeforeAll
+    static void copyDistribution() throws IOException {
+        String property = System.getProperty("barman.distribution");
+        if (property == null || !Files.isExecutable(Path.of(property, "bin", "barman"))) {
+            fail("system property barman.distribution must name the built distribution (run mvn verify)");
+        }
+        work = Files.createTempDirectory("barman-dist-it");
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+        distribution = work.resolve("barman");
+        copyTree(Path.of(property), distribution);
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    record Result(int exitCode, String out, String err) {
+    }
+
+    static Result run(List<String> prefix, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(prefix);
+        command.add(distribution.resolve("bin/barman").toString());
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(work, "out", ".txt");
+        Path err = Files.createTempFile(work, "err", ".txt");
+        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("barman finished").isTrue();
+        return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private static Path guideConfig() throws IOException {
+        Path file = work.resolve("barman.conf");
+        Files.writeString(file, """
+                [barman]
+                barman_home = /var/lib/barman
+                barman_user = barman
+                log_file = /var/log/barman/barman.log
+                compression = gzip
+                reuse_backup = link
+                minimum_redundancy = 1
+
+                [main]
+                description = "Main PostgreSQL Database"
+                ssh_command = ssh postgres@pg
+                conninfo = host=pg user=postgres
+                """);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        return file;
+    }
+
+    /** Runs as the {@code barman} OS user (created when missing), as the guide's configuration requires. */
+    private static List<String> asBarmanUser() throws IOException, InterruptedException {
+        if (System.getProperty("user.name").equals("barman")) {
+            return List.of();
+        }
+        assertThat(System.getProperty("user.name")).as("creating the barman user needs root").isEqualTo("root");
+        if (new ProcessBuilder("id", "barman").start().waitFor() != 0) {
+            Process add = new ProcessBuilder("useradd", "--system", "--user-group", "--home-dir", "/var/lib/barman",
+                    "--shell", "/bin/sh", "barman").inheritIO().start();
+            assertThat(add.waitFor()).as("useradd barman").isZero();
+        }
+        return List.of("runuser", "-u", "barman", "--");
+    }
+
+    @Test
+    void theGuidesExampleListsAndShowsTheServer() throws Exception {
+        Path config = guideConfig();
+        List<String> barman = asBarmanUser();
+        Result list = run(barman, "-c", config.toString(), "list-server");
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        assertThat(list.out()).isEqualTo("main - Main PostgreSQL Database\n");
+
+        Result show = run(barman, "-c", config.toString(), "show-server", "main");
+        assertThat(show.exitCode()).as(show.err()).isZero();
+        assertThat(show.out()).contains("\tincoming_wals_directory = /var/lib/barman/main/incoming\n");
+    }
+
+    @Test
+    void anotherUserThanBarmanUserIsRefused() throws Exception {
+        if (System.getProperty("user.name").equals("barman")) {
+            return;
+        }
+        Result result = run(List.of(), "-c", guideConfig().toString(), "list-server");
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out()).isEmpty();
+        assertThat(result.err()).startsWith("ERROR: barman must run as user 'barman'");
+        assertThat(result.err().lines()).hasSize(1);
+    }
+
+    @Test
+    void errorsAreOneLineWithANonZeroExit() throws Exception {
+        Path bad = work.resolve("bad.conf");
+        Files.writeString(bad, "[barman]\nbarman_user = root\n[main]\nconninfo = h\nimmediate_checkpoint = maybe\n");
+        Result result = run(List.of(), "-c", bad.toString(), "list-server");
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.err()).isEqualTo("ERROR: " + bad + " [main] immediate_checkpoint: invalid value 'maybe' "
+                + "(not a boolean): expected a boolean\n");
+    }
+
+    @Test
+    void theVersionIsPrinted() throws Exception {
+        Result result = run(List.of(), "--version");
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).matches("Barman for Java \\d+\\.\\d+\\.\\d+.*\n");
+    }
+}

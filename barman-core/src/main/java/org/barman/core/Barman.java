@@ -1,0 +1,113 @@
+package org.barman.core;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+import org.barman.api.BarmanException;
+import org.barman.core.config.BarmanConfig;
+import org.barman.core.config.ConfigLoader;
+import org.barman.core.config.ConfigOptions;
+import org.barman.core.config.ServerConfig;
+import org.barman.core.plugin.Plugins;
+
+/**
+ * The entry point of Barman as a library: load a configuration, then work with its servers.
+ *
+ * <pre>{@code
+ * Barman barman = Barman.load(Path.of("/etc/barman.conf"));
+ * Server main = barman.server("main");
+ * }</pre>
+ *
+ * <p>The command line uses nothing but this facade and what it returns.
+ */
+public final class Barman {
+
+    private final BarmanConfig config;
+    private final Plugins plugins;
+
+    private Barman(BarmanConfig config, Plugins plugins) {
+        this.config = config;
+        this.plugins = plugins;
+    }
+
+    /**
+     * @param configFile the configuration file, or null to search Barman's default locations
+     * @return Barman with that configuration and the providers on the class path
+     * @throws BarmanException naming the place of the first configuration error
+     */
+    public static Barman load(Path configFile) {
+        return load(configFile, Plugins.load());
+    }
+
+    /**
+     * @param configFile the configuration file, or null to search Barman's default locations
+     * @param plugins the providers to use
+     * @return Barman with that configuration
+     */
+    public static Barman load(Path configFile, Plugins plugins) {
+        return new Barman(ConfigLoader.load(configFile, plugins), plugins);
+    }
+
+    /**
+     * @param config a loaded configuration
+     * @param plugins the providers it was validated with
+     * @return Barman with that configuration
+     */
+    public static Barman of(BarmanConfig config, Plugins plugins) {
+        return new Barman(Objects.requireNonNull(config, "config is null"),
+                Objects.requireNonNull(plugins, "plugins is null"));
+    }
+
+    /** @return the configuration */
+    public BarmanConfig config() {
+        return config;
+    }
+
+    /** @return the installed providers */
+    public Plugins plugins() {
+        return plugins;
+    }
+
+    /**
+     * Refuses to go on when the current OS user is not {@code barman_user}, as Barman does: files written by
+     * another user would break the next run of the right one.
+     *
+     * @throws BarmanException naming both users and the option
+     */
+    public void requireBarmanUser() {
+        String expected = config.global().get(ConfigOptions.BARMAN_USER);
+        String current = System.getProperty("user.name");
+        if (expected != null && !expected.equals(current)) {
+            throw new BarmanException("barman must run as user '" + expected + "' (barman_user in "
+                    + config.mainFile() + "), not as '" + current + "': run it as " + expected
+                    + ", for example with sudo -u " + expected + " barman ...");
+        }
+    }
+
+    /**
+     * @param name a server name
+     * @return the server
+     * @throws BarmanException when there is no such server
+     */
+    public Server server(String name) {
+        return new Server(this, config.server(name));
+    }
+
+    /**
+     * @param target a server name, or {@code all}
+     * @return the servers it designates, in configuration order
+     */
+    public List<Server> servers(String target) {
+        return config.select(target).stream().map(server -> new Server(this, server)).toList();
+    }
+
+    /** @return a report of the configuration and the system, for bug reports ({@code barman diagnose}) */
+    public Diagnosis diagnose() {
+        return Diagnosis.of(this);
+    }
+
+    ServerConfig serverConfig(String name) {
+        return config.server(name);
+    }
+}

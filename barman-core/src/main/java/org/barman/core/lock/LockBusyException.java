@@ -1,0 +1,32 @@
+package org.barman.core.lock;
+
+import java.nio.file.Path;
+
+import org.barman.api.BarmanException;
+
+/** Another process (or another task of this one) holds a lock: the operation did not start. */
+public final class LockBusyException extends BarmanException {
+
+    /** Exit code of a command refused because the same work is already running. */
+    public static final int EXIT_CODE = 2;
+
+    private final Path lockFile;
+    private final long holderPid;
+
+    LockBusyException(String what, Path lockFile, long holderPid) {
+        super(what + " is already running (pid " + (holderPid > 0 ? Long.toString(holderPid) : "unknown")
+                + ", lock file " + lockFile + ")", null, EXIT_CODE);
+        this.lockFile = lockFile;
+        this.holderPid = holderPid;
+    }
+
+    /** @return the lock file */
+    public Path lockFile() {
+        return lockFile;
+    }
+
+    /** @return the pid written in the lock file by its holder, or 0 when unknown */
+    public long holderPid() {
+        return holderPid;
+    }
+}

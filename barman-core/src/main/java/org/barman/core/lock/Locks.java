@@ -1,0 +1,61 @@
+package org.barman.core.lock;
+
+import java.nio.file.Path;
+
+/**
+ * The lock files Barman uses, with Barman's names, in {@code barman_lock_directory}: one global cron lock and,
+ * per server, one lock per kind of work.
+ */
+public final class Locks {
+
+    private Locks() {
+    }
+
+    /**
+     * @param lockDirectory {@code barman_lock_directory}
+     * @return the lock that keeps two {@code barman cron} from running at once
+     */
+    public static FileLock cron(Path lockDirectory) {
+        return FileLock.tryAcquire(lockDirectory.resolve(".cron.lock"), "barman cron");
+    }
+
+    /**
+     * @param lockDirectory {@code barman_lock_directory}
+     * @param server a server name
+     * @param kind the kind of work
+     * @return the server's lock for that work
+     */
+    public static FileLock server(Path lockDirectory, String server, Kind kind) {
+        return FileLock.tryAcquire(path(lockDirectory, server, kind), kind.what + " of server " + server);
+    }
+
+    /**
+     * @param lockDirectory {@code barman_lock_directory}
+     * @param server a server name
+     * @param kind the kind of work
+     * @return the path of that lock file
+     */
+    public static Path path(Path lockDirectory, String server, Kind kind) {
+        return lockDirectory.resolve("." + server + "-" + kind.suffix + ".lock");
+    }
+
+    /** The per-server kinds of work, each with its own lock file. */
+    public enum Kind {
+        /** {@code barman cron} work on one server. */
+        CRON("cron", "cron maintenance"),
+        /** A base backup. */
+        BACKUP("backup", "backup"),
+        /** Moving WAL from incoming to the archive. */
+        ARCHIVE_WAL("archive-wal", "WAL archiving"),
+        /** Changing {@code xlog.db}. */
+        XLOGDB("xlogdb", "WAL index update");
+
+        private final String suffix;
+        private final String what;
+
+        Kind(String suffix, String what) {
+            this.suffix = suffix;
+            this.what = what;
+        }
+    }
+}

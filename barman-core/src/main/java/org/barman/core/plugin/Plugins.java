@@ -1,0 +1,216 @@
+package org.barman.core.plugin;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+import org.barman.api.BarmanApi;
+import org.barman.api.BarmanException;
+import org.barman.api.BackupStrategy;
+import org.barman.api.Compressor;
+import org.barman.api.CompressorProvider;
+import org.barman.api.PluginOptions;
+import org.barman.api.RetentionPolicy;
+import org.barman.api.RetentionPolicyProvider;
+import org.barman.api.Transport;
+import org.barman.api.TransportProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The providers found on the class path: compressors, transports, retention policies and backup strategies.
+ *
+ * <p>This is the one place that uses {@link ServiceLoader}. A provider that fails to load, reports an
+ * incompatible API version, or reuses a name already taken is an error naming its class, so that a broken
+ * plug-in jar is found at once rather than in the middle of a backup.
+ */
+public final class Plugins {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Plugins.class);
+
+    private final Map<String, CompressorProvider> compressors;
+    private final Map<String, TransportProvider> transports;
+    private final List<RetentionPolicyProvider> retentionPolicies;
+    private final Map<String, BackupStrategy> backupStrategies;
+
+    private Plugins(ClassLoader loader) {
+        compressors = byName(load(CompressorProvider.class, loader), CompressorProvider::name,
+                CompressorProvider::apiVersion, "compressor");
+        transports = byName(load(TransportProvider.class, loader), TransportProvider::name,
+                TransportProvider::apiVersion, "transport");
+        List<RetentionPolicyProvider> policies = load(RetentionPolicyProvider.class, loader);
+        byName(policies, RetentionPolicyProvider::name, RetentionPolicyProvider::apiVersion, "retention policy");
+        retentionPolicies = List.copyOf(policies);
+        backupStrategies = byName(load(BackupStrategy.class, loader), BackupStrategy::name,
+                strategy -> BarmanApi.VERSION, "backup strategy");
+    }
+
+    /**
+     * @param loader the class loader whose {@code META-INF/services} files list the providers
+     * @return the providers it finds
+     * @throws BarmanException when a provider is broken or a name is taken twice
+     */
+    public static Plugins load(ClassLoader loader) {
+        return new Plugins(loader);
+    }
+
+    /** @return the providers visible to the class loader that loaded Barman */
+    public static Plugins load() {
+        return load(Plugins.class.getClassLoader());
+    }
+
+    private static <S> List<S> load(Class<S> type, ClassLoader loader) {
+        List<S> found = new ArrayList<>();
+        var iterator = ServiceLoader.load(type, loader).iterator();
+        while (true) {
+            try {
+                if (!iterator.hasNext()) {
+                    break;
+                }
+                found.add(iterator.next());
+            } catch (ServiceConfigurationError e) {
+                throw new BarmanException("cannot load a " + type.getSimpleName() + " plug-in: " + e.getMessage()
+                        + " (check the jars in the plugins folder)", e);
+            }
+        }
+        return found;
+    }
+
+    private static <S> Map<String, S> byName(List<S> providers, Function<S, String> name,
+            Function<S, String> version, String kind) {
+        Map<String, S> map = new TreeMap<>();
+        for (S provider : providers) {
+            String providerName = name.apply(provider);
+            String apiVersion = version.apply(provider);
+            if (!BarmanApi.isCompatible(apiVersion)) {
+                throw new BarmanException("the " + kind + " plug-in " + provider.getClass().getName()
+                        + " was built for Barman plug-in API " + apiVersion + ", but this Barman provides "
+                        + BarmanApi.VERSION + ": use a version of the plug-in built for " + BarmanApi.VERSION);
+            }
+            S previous = map.put(providerName, provider);
+            if (previous != null) {
+                throw new BarmanException("two " + kind + " plug-ins are named '" + providerName + "': "
+                        + previous.getClass().getName() + " and " + provider.getClass().getName()
+                        + " (remove one of the jars)");
+            }
+            LOG.debug("Registered {} {} ({})", kind, providerName, provider.getClass().getName());
+        }
+        return Collections.unmodifiableMap(map);
+    }
+
+    /** @return the names accepted by {@code compression =}, sorted */
+    public List<String> compressorNames() {
+        return List.copyOf(compressors.keySet());
+    }
+
+    /** @return the names accepted by {@code transport =}, sorted */
+    public List<String> transportNames() {
+        return List.copyOf(transports.keySet());
+    }
+
+    /** @return the names accepted by {@code backup_options}, sorted */
+    public List<String> backupStrategyNames() {
+        return List.copyOf(backupStrategies.keySet());
+    }
+
+    /**
+     * @param name a compressor name
+     * @param options the server's options
+     * @return the compressor
+     * @throws BarmanException when no compressor has that name, listing the available ones
+     */
+    public Compressor compressor(String name, PluginOptions options) {
+        CompressorProvider provider = compressors.get(name);
+        if (provider == null) {
+            throw new BarmanException(options.origin() + ": unknown compression '" + name
+                    + "': available compressors are " + String.join(", ", compressorNames()));
+        }
+        return provider.create(options);
+    }
+
+    /**
+     * Magic-number detection over every compressor that can be created with these options.
+     *
+     * @param header the first bytes of a file
+     * @param options the server's options (the custom compressor needs its own)
+     * @return the name of the compressor that wrote the file, empty when none recognises it
+     */
+    public Optional<String> detectCompression(byte[] header, PluginOptions options) {
+        for (CompressorProvider provider : compressors.values()) {
+            Compressor compressor;
+            try {
+                compressor = provider.create(options);
+            } catch (BarmanException e) {
+                continue;
+            }
+            if (compressor.recognizes(header)) {
+                return Optional.of(provider.name());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @param name a transport name
+     * @param options the options it is created with
+     * @return the transport
+     * @throws BarmanException when no transport has that name, listing the available ones
+     */
+    public Transport transport(String name, PluginOptions options) {
+        TransportProvider provider = transports.get(name);
+        if (provider == null) {
+            throw new BarmanException(options.origin() + ": unknown transport '" + name
+                    + "': available transports are " + String.join(", ", transportNames()));
+        }
+        return provider.create(options);
+    }
+
+    /**
+     * @param name a transport name
+     * @return whether such a transport is installed
+     */
+    public boolean hasTransport(String name) {
+        return transports.containsKey(name);
+    }
+
+    /**
+     * @param name a {@code backup_options} value
+     * @return the strategy
+     * @throws BarmanException when none has that name
+     */
+    public BackupStrategy backupStrategy(String name) {
+        BackupStrategy strategy = backupStrategies.get(name);
+        if (strategy == null) {
+            throw new BarmanException("unknown backup strategy '" + name + "': available strategies are "
+                    + String.join(", ", backupStrategyNames()));
+        }
+        return strategy;
+    }
+
+    /**
+     * @param text the value of {@code retention_policy}
+     * @return the policy read by the first provider that recognises the text
+     * @throws IllegalArgumentException when no provider recognises it, or one recognises it with a bad value
+     */
+    public RetentionPolicy retentionPolicy(String text) {
+        String trimmed = text.strip();
+        for (RetentionPolicyProvider provider : retentionPolicies) {
+            Optional<RetentionPolicy> policy = provider.parse(trimmed);
+            if (policy.isPresent()) {
+                return policy.get();
+            }
+        }
+        throw new IllegalArgumentException("not a retention policy");
+    }
+
+    /** @return the syntaxes of every installed retention policy, joined with {@code |} */
+    public String retentionPolicySyntax() {
+        return String.join(" | ", retentionPolicies.stream().map(RetentionPolicyProvider::syntax).toList());
+    }
+}
