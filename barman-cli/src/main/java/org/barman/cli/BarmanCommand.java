@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "barman", mixinStandardHelpOptions = true, versionProvider = BarmanCommand.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Backup and recovery manager for PostgreSQL.",
-        subcommands = {ListServerCommand.class, ShowServerCommand.class, DiagnoseCommand.class})
+        subcommands = {ListServerCommand.class, ShowServerCommand.class, ArchiveWalCommand.class, CronCommand.class,
+            GetWalCommand.class, RebuildXlogDbCommand.class, DiagnoseCommand.class})
 public final class BarmanCommand implements Runnable {
 
     @Spec
@@ -43,9 +44,12 @@ public final class BarmanCommand implements Runnable {
     private OutputFormat format;
 
     private Barman barman;
+    private java.io.OutputStream binaryOut = System.out;
 
-    static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new BarmanCommand());
+    static CommandLine commandLine(java.io.OutputStream binaryOut) {
+        BarmanCommand command = new BarmanCommand();
+        command.binaryOut = binaryOut;
+        CommandLine commandLine = new CommandLine(command);
         commandLine.setExecutionStrategy(new CommandLine.RunLast());
         commandLine.setExecutionExceptionHandler(BarmanCommand::handleError);
         commandLine.setParameterExceptionHandler(BarmanCommand::handleUsageError);
@@ -90,6 +94,33 @@ public final class BarmanCommand implements Runnable {
     /** @return standard output of the command line */
     PrintWriter out() {
         return spec.commandLine().getOut();
+    }
+
+    /** @param line a line of information for the person at the terminal; not printed with {@code -q} */
+    void info(String line) {
+        if (!quiet) {
+            out().println(line);
+            out().flush();
+        }
+    }
+
+    /** @param line a warning, on standard error; not printed with {@code -q} */
+    void warning(String line) {
+        if (!quiet) {
+            err().println("WARNING: " + line);
+            err().flush();
+        }
+    }
+
+    /** @param line an error, on standard error, always printed */
+    void error(String line) {
+        err().println("ERROR: " + line);
+        err().flush();
+    }
+
+    /** @return standard output for bytes */
+    java.io.OutputStream binaryOut() {
+        return binaryOut;
     }
 
     /** @return standard error of the command line */

@@ -14,7 +14,8 @@ public final class Main {
      * @param args the command line
      */
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
+                new java.io.FileOutputStream(java.io.FileDescriptor.out)));
     }
 
     /**
@@ -26,7 +27,20 @@ public final class Main {
      * @return the exit code
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = BarmanCommand.commandLine();
+        return run(args, out, err, System.out);
+    }
+
+    /**
+     * Runs one command, as the process would, writing to the given streams.
+     *
+     * @param args the command line
+     * @param out standard output, for text
+     * @param err standard error
+     * @param binaryOut standard output, for bytes ({@code get-wal})
+     * @return the exit code
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, java.io.OutputStream binaryOut) {
+        CommandLine commandLine = BarmanCommand.commandLine(binaryOut);
         commandLine.setOut(out);
         commandLine.setErr(err);
         return commandLine.execute(args);

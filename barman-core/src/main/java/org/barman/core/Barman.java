@@ -9,6 +9,9 @@ import org.barman.core.config.BarmanConfig;
 import org.barman.core.config.ConfigLoader;
 import org.barman.core.config.ConfigOptions;
 import org.barman.core.config.ServerConfig;
+import org.barman.core.hook.HookScripts;
+import org.barman.core.lock.FileLock;
+import org.barman.core.lock.Locks;
 import org.barman.core.plugin.Plugins;
 
 /**
@@ -25,10 +28,42 @@ public final class Barman {
 
     private final BarmanConfig config;
     private final Plugins plugins;
+    private volatile HookScripts.RetryPause hookPause = HookScripts.RetryPause.BARMAN;
 
     private Barman(BarmanConfig config, Plugins plugins) {
         this.config = config;
         this.plugins = plugins;
+    }
+
+    /**
+     * @param pause how long retry hook scripts wait between attempts (Barman's 3 s, then 60 s, by default)
+     * @return this
+     */
+    public Barman withHookPause(HookScripts.RetryPause pause) {
+        this.hookPause = Objects.requireNonNull(pause, "pause is null");
+        return this;
+    }
+
+    HookScripts.RetryPause hookPause() {
+        return hookPause;
+    }
+
+    /**
+     * The periodic maintenance of every server ({@code barman cron}): archives incoming WAL, under the global
+     * cron lock and each server's locks. A server whose work is already running elsewhere is skipped.
+     *
+     * @param listener hears what happens to each server
+     * @return whether every server's work went through
+     * @throws org.barman.core.lock.LockBusyException when another {@code barman cron} runs
+     */
+    public boolean cron(CronListener listener) {
+        boolean ok = true;
+        try (FileLock cron = Locks.cron(config.global().get(ConfigOptions.BARMAN_LOCK_DIRECTORY))) {
+            for (Server server : servers("all")) {
+                ok &= server.cron(listener);
+            }
+        }
+        return ok;
     }
 
     /**

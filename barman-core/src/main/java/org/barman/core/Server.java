@@ -1,12 +1,28 @@
 package org.barman.core;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.barman.api.BarmanException;
+import org.barman.api.Compressor;
+import org.barman.api.PluginOptions;
+import org.barman.api.WalSegmentName;
 import org.barman.core.config.ConfigOption;
 import org.barman.core.config.ConfigOptions;
 import org.barman.core.config.OptionScope;
 import org.barman.core.config.ServerConfig;
+import org.barman.core.hook.HookScripts;
+import org.barman.core.io.Durable;
+import org.barman.core.lock.FileLock;
+import org.barman.core.lock.LockBusyException;
+import org.barman.core.lock.Locks;
+import org.barman.core.wal.ArchiveReport;
+import org.barman.core.wal.FileSystemWalArchive;
 
 /** One configured PostgreSQL server and what Barman does for it. */
 public final class Server {
@@ -32,6 +48,131 @@ public final class Server {
     /** @return the Barman this server belongs to */
     public Barman barman() {
         return barman;
+    }
+
+    /** @return the server's WAL archive */
+    public FileSystemWalArchive walArchive() {
+        return new FileSystemWalArchive(config, barman.plugins());
+    }
+
+    /**
+     * Moves every complete file of the incoming folder into the archive ({@code barman archive-wal}), running
+     * the archive hook scripts.
+     *
+     * @return what was done
+     * @throws org.barman.core.lock.LockBusyException when another process archives for this server
+     */
+    public ArchiveReport archiveWal() {
+        return walArchive().archiveIncoming(HookScripts.archive(config, barman.hookPause()));
+    }
+
+    /**
+     * Writes the original content of an archived WAL file ({@code barman get-wal}).
+     *
+     * @param walName the file name, such as {@code 000000010000000000000003}
+     * @param out where the bytes go; not closed
+     * @param outputCompression a compressor name to compress the output with, or null for none
+     * @throws org.barman.core.wal.WalNotFoundException when the file is not archived (nothing is written)
+     * @throws BarmanException when the name is not a WAL file name or the file cannot be read
+     */
+    public void getWal(String walName, OutputStream out, String outputCompression) {
+        WalSegmentName name = parseWalName(walName);
+        try (InputStream in = walArchive().open(name)) {
+            if (outputCompression == null) {
+                in.transferTo(out);
+                out.flush();
+                return;
+            }
+            Compressor compressor = barman.plugins().compressor(outputCompression,
+                    PluginOptions.of(Map.of()));
+            OutputStream compressed = compressor.compress(new java.io.FilterOutputStream(out) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    flush();
+                }
+            });
+            try (compressed) {
+                in.transferTo(compressed);
+            }
+        } catch (IOException e) {
+            throw new BarmanException("cannot read WAL file " + name + " of server " + name() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes an archived WAL file into a folder, under its own name, atomically ({@code get-wal -o DIR}).
+     *
+     * @param walName the file name
+     * @param directory the folder, created when missing
+     * @param outputCompression a compressor name to compress the output with, or null for none
+     * @return the file written
+     */
+    public Path getWal(String walName, Path directory, String outputCompression) {
+        WalSegmentName name = parseWalName(walName);
+        Path target = directory.resolve(name.fileName());
+        try {
+            Files.createDirectories(directory);
+            walArchive().open(name).close();
+            Durable.write(target, out -> getWal(walName, out, outputCompression));
+            return target;
+        } catch (IOException e) {
+            throw new BarmanException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private WalSegmentName parseWalName(String walName) {
+        try {
+            return WalSegmentName.parse(walName);
+        } catch (IllegalArgumentException e) {
+            throw new BarmanException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * This server's part of {@code barman cron}, under its cron lock: WAL archiving.
+     *
+     * @param listener hears what happens
+     * @return whether the work went through (a server skipped because its work runs elsewhere counts as fine)
+     */
+    boolean cron(CronListener listener) {
+        try (FileLock lock = Locks.server(config.lockDirectory(), name(), Locks.Kind.CRON)) {
+            listener.archivingStarted(this);
+            ArchiveReport report = archiveWal();
+            listener.archived(this, report);
+            if (!report.succeeded()) {
+                listener.failed(this, report.failure());
+                return false;
+            }
+            return true;
+        } catch (LockBusyException busy) {
+            listener.skipped(this, busy.getMessage());
+            return true;
+        } catch (BarmanException e) {
+            listener.failed(this, e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Rebuilds {@code xlog.db} from the files of the archive ({@code barman rebuild-xlogdb}).
+     *
+     * @return the number of files indexed, by kind
+     */
+    public Map<WalSegmentName.Kind, Integer> rebuildXlogDb() {
+        FileSystemWalArchive archive = walArchive();
+        archive.rebuildIndex();
+        Map<WalSegmentName.Kind, Integer> counts = new java.util.EnumMap<>(WalSegmentName.Kind.class);
+        for (WalSegmentName.Kind kind : WalSegmentName.Kind.values()) {
+            counts.put(kind, 0);
+        }
+        archive.list().forEach(entry -> counts.merge(entry.name().kind(), 1, Integer::sum));
+        return counts;
     }
 
     /**

@@ -76,6 +76,34 @@ public final class FileLock implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits for the lock, for short critical sections such as an update of {@code xlog.db}.
+     *
+     * @param path the lock file
+     * @param what what the lock protects, for messages
+     * @param timeout how long to wait at most
+     * @return the held lock
+     * @throws LockBusyException when it is still held after {@code timeout}
+     */
+    public static FileLock acquire(Path path, String what, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return tryAcquire(path, what);
+            } catch (LockBusyException busy) {
+                if (System.nanoTime() > deadline) {
+                    throw busy;
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw busy;
+                }
+            }
+        }
+    }
+
     private static long readPid(FileChannel channel) {
         try {
             ByteBuffer buffer = ByteBuffer.allocate(32);

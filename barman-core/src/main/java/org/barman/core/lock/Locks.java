@@ -30,6 +30,20 @@ public final class Locks {
     }
 
     /**
+     * Waits up to a minute for a server's lock: for short critical sections that other processes hold only
+     * briefly, such as the {@code xlog.db} update.
+     *
+     * @param lockDirectory {@code barman_lock_directory}
+     * @param server a server name
+     * @param kind the kind of work
+     * @return the server's lock for that work
+     */
+    public static FileLock serverWaiting(Path lockDirectory, String server, Kind kind) {
+        return FileLock.acquire(path(lockDirectory, server, kind), kind.what + " of server " + server,
+                java.time.Duration.ofMinutes(1));
+    }
+
+    /**
      * @param lockDirectory {@code barman_lock_directory}
      * @param server a server name
      * @param kind the kind of work

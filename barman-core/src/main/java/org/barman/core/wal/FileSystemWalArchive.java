@@ -1,0 +1,535 @@
+package org.barman.core.wal;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+import org.barman.api.BarmanException;
+import org.barman.api.Compressor;
+import org.barman.api.CompressorProvider;
+import org.barman.api.PluginOptions;
+import org.barman.api.WalArchive;
+import org.barman.api.WalFileInfo;
+import org.barman.api.WalSegmentName;
+import org.barman.core.config.ConfigOptions;
+import org.barman.core.config.ServerConfig;
+import org.barman.core.hook.HookAbortedException;
+import org.barman.core.hook.HookScripts;
+import org.barman.core.io.Durable;
+import org.barman.core.lock.FileLock;
+import org.barman.core.lock.Locks;
+import org.barman.core.plugin.Plugins;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A server's WAL archive in Barman's layout: {@code wals/<TTTTTTTTXXXXXXXX>/<segment>}, history files at the top
+ * of {@code wals/}, and the index {@code wals/xlog.db}.
+ *
+ * <p>A file reaches the archive in this order, so that a crash at any point loses nothing: stored under its
+ * final name (hard link, or compressed into a temporary file and renamed) and fsynced; folder fsynced; line
+ * appended to {@code xlog.db} and fsynced; only then removed from the incoming folder. A file found both in the
+ * archive and in the incoming folder with the same content was archived by a process that died before the
+ * end: the next pass finishes the work.
+ */
+public final class FileSystemWalArchive implements WalArchive {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileSystemWalArchive.class);
+    private static final Pattern HASH_DIRECTORY = Pattern.compile("[0-9A-F]{16}");
+    private static final DateTimeFormatter ERROR_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+    private static final int BUFFER = 256 * 1024;
+    /** Files stored before their index lines are written together, to share the fsyncs. */
+    private static final int BATCH = 64;
+
+    private final ServerConfig server;
+    private final Plugins plugins;
+    private final PluginOptions options;
+    private final Path wals;
+    private final Path incoming;
+    private final Path errors;
+    private final XlogDb xlogDb;
+    private final String compression;
+    private final Map<String, Compressor> compressors = new HashMap<>();
+
+    /**
+     * @param server the server
+     * @param plugins the installed compressors
+     */
+    public FileSystemWalArchive(ServerConfig server, Plugins plugins) {
+        this.server = server;
+        this.plugins = plugins;
+        this.options = server.pluginOptions();
+        this.wals = server.walsDirectory();
+        this.incoming = server.incomingWalsDirectory();
+        this.errors = server.errorsDirectory();
+        this.xlogDb = new XlogDb(wals);
+        this.compression = server.get(ConfigOptions.COMPRESSION);
+    }
+
+    /** @return the index */
+    public XlogDb xlogDb() {
+        return xlogDb;
+    }
+
+    /**
+     * @param name a WAL file name
+     * @return where it is (or would be) stored
+     */
+    public Path pathOf(WalSegmentName name) {
+        String directory = name.directoryName();
+        return directory.isEmpty() ? wals.resolve(name.fileName()) : wals.resolve(directory).resolve(name.fileName());
+    }
+
+    private Compressor compressor(String name) {
+        return compressors.computeIfAbsent(name, key -> plugins.compressor(key, options));
+    }
+
+    @Override
+    public WalFileInfo archive(Path file) {
+        ArchiveReport report = archiveFiles(List.of(file), null);
+        if (!report.succeeded()) {
+            throw new BarmanException(report.failure());
+        }
+        if (!report.archived().isEmpty()) {
+            return report.archived().get(0);
+        }
+        if (!report.duplicates().isEmpty()) {
+            return find(WalSegmentName.parse(file.getFileName().toString())).orElseThrow();
+        }
+        throw new BarmanException(file + " was not archived: "
+                + (report.errors().isEmpty() ? "it is not complete yet" : "moved to " + report.errors().get(0)));
+    }
+
+    /**
+     * Archives every complete file of the incoming folder, in WAL order, under the server's archive lock.
+     *
+     * @param hooks the archive hook scripts, or null for none
+     * @return what was done; {@link ArchiveReport#failure()} says why the pass stopped early
+     * @throws org.barman.core.lock.LockBusyException when another process is archiving for this server
+     */
+    public ArchiveReport archiveIncoming(HookScripts hooks) {
+        try (FileLock lock = Locks.server(server.lockDirectory(), server.name(), Locks.Kind.ARCHIVE_WAL)) {
+            return archiveFiles(incomingFiles(), hooks);
+        }
+    }
+
+    /**
+     * @return the files waiting in the incoming folder, in WAL order (hidden files, such as rsync's temporary
+     *     ones, are not listed)
+     */
+    public List<Path> incomingFiles() {
+        if (!Files.isDirectory(incoming)) {
+            return List.of();
+        }
+        TreeMap<String, Path> files = new TreeMap<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(incoming)) {
+            for (Path path : stream) {
+                String name = path.getFileName().toString();
+                if (!name.startsWith(".") && Files.isRegularFile(path)) {
+                    files.put(name, path);
+                }
+            }
+        } catch (IOException e) {
+            throw new BarmanException("cannot list the incoming WAL folder " + incoming + ": " + e.getMessage(), e);
+        }
+        return new ArrayList<>(files.values());
+    }
+
+    private ArchiveReport archiveFiles(List<Path> files, HookScripts hooks) {
+        List<WalFileInfo> archived = new ArrayList<>();
+        List<String> duplicates = new ArrayList<>();
+        List<Path> movedToErrors = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        String failure = null;
+        List<Path> pending = new ArrayList<>(files);
+        try {
+            while (!pending.isEmpty() && failure == null) {
+                List<Path> batch = new ArrayList<>(pending.subList(0, Math.min(BATCH, pending.size())));
+                pending.subList(0, batch.size()).clear();
+                List<Stored> stored = new ArrayList<>();
+                Set<Path> directories = new LinkedHashSet<>();
+                for (Path file : batch) {
+                    String fileName = file.getFileName().toString();
+                    if (!WalSegmentName.isValid(fileName)) {
+                        movedToErrors.add(moveToErrors(file, "unknown"));
+                        LOG.warn("{} is not a WAL file name: moved to {}", file, movedToErrors.get(
+                                movedToErrors.size() - 1));
+                        continue;
+                    }
+                    WalSegmentName name = WalSegmentName.parse(fileName);
+                    Optional<String> incomplete = incompleteReason(file, name);
+                    if (incomplete.isPresent()) {
+                        skipped.add(fileName);
+                        LOG.warn("{} left in the incoming folder: {}", file, incomplete.get());
+                        continue;
+                    }
+                    Map<String, String> environment = hooks != null && hooks.any() ? hookEnvironment(file, name)
+                            : Map.of();
+                    if (hooks != null && hooks.any()) {
+                        try {
+                            hooks.before(environment);
+                        } catch (HookAbortedException e) {
+                            skipped.add(fileName);
+                            failure = e.getMessage();
+                            break;
+                        }
+                    }
+                    Path target = pathOf(name);
+                    if (Files.exists(target)) {
+                        handleExisting(file, name, target, duplicates, movedToErrors);
+                        continue;
+                    }
+                    WalFileInfo entry = store(file, name, target);
+                    directories.add(target.getParent());
+                    stored.add(new Stored(file, entry, environment));
+                }
+                commit(stored, directories);
+                for (Stored item : stored) {
+                    archived.add(item.entry());
+                    if (hooks != null && hooks.any()) {
+                        Map<String, String> environment = new HashMap<>(item.environment());
+                        environment.put("BARMAN_FILE", pathOf(item.entry().name()).toString());
+                        environment.put("BARMAN_SIZE", Long.toString(item.entry().size()));
+                        environment.put("BARMAN_COMPRESSION", item.entry().compression() == null ? ""
+                                : item.entry().compression());
+                        hooks.after(environment);
+                    }
+                }
+            }
+        } catch (IOException | BarmanException e) {
+            failure = "archiving WAL of server " + server.name() + " stopped: " + message(e)
+                    + "; the files not archived stay in " + incoming;
+            LOG.error(failure, e);
+        }
+        if (!pending.isEmpty()) {
+            pending.forEach(path -> skipped.add(path.getFileName().toString()));
+        }
+        return new ArchiveReport(archived, duplicates, movedToErrors, skipped, failure);
+    }
+
+    private static String message(Exception e) {
+        if (e instanceof java.nio.file.FileSystemException fs) {
+            String reason = fs.getReason() == null ? e.getClass().getSimpleName() : fs.getReason();
+            return (fs.getFile() == null ? "" : fs.getFile() + ": ") + reason;
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private Map<String, String> hookEnvironment(Path file, WalSegmentName name) throws IOException {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("BARMAN_SEGMENT", name.fileName());
+        environment.put("BARMAN_FILE", file.toString());
+        environment.put("BARMAN_SIZE", Long.toString(Files.size(file)));
+        environment.put("BARMAN_TIMESTAMP", Double.toString(mtime(file)));
+        environment.put("BARMAN_COMPRESSION", compression == null || !compresses(name) ? "" : compression);
+        return environment;
+    }
+
+    /** A WAL segment must have a segment's size: anything else is still being written by archive_command. */
+    private static Optional<String> incompleteReason(Path file, WalSegmentName name) throws IOException {
+        if (name.kind() != WalSegmentName.Kind.SEGMENT) {
+            return Optional.empty();
+        }
+        long size = Files.size(file);
+        boolean segmentSize = size >= 1024 * 1024 && size <= 1024L * 1024 * 1024 && Long.bitCount(size) == 1;
+        return segmentSize ? Optional.empty() : Optional.of("its size (" + size + " bytes) is not a WAL segment "
+                + "size: it is still being copied, or archive_command copied it wrongly");
+    }
+
+    private boolean compresses(WalSegmentName name) {
+        return compression != null && (name.kind() == WalSegmentName.Kind.SEGMENT
+                || name.kind() == WalSegmentName.Kind.PARTIAL);
+    }
+
+    private WalFileInfo store(Path file, WalSegmentName name, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        double time = mtime(file);
+        if (compresses(name)) {
+            Compressor compressor = compressor(compression);
+            try (InputStream in = Files.newInputStream(file)) {
+                Durable.write(target, out -> {
+                    OutputStream compressed = compressor.compress(new NonClosingOutputStream(out));
+                    try (compressed) {
+                        copy(in, compressed);
+                    }
+                });
+            }
+        } else {
+            linkOrCopy(file, target);
+        }
+        return new WalFileInfo(name, Files.size(target), time, compresses(name) ? compression : null);
+    }
+
+    private static void linkOrCopy(Path file, Path target) throws IOException {
+        try {
+            Files.createLink(target, file);
+            Durable.syncFile(target);
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+            if (e instanceof FileAlreadyExistsException) {
+                throw (FileAlreadyExistsException) e;
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                Durable.write(target, out -> copy(in, out));
+            }
+        }
+    }
+
+    private void commit(List<Stored> stored, Set<Path> directories) throws IOException {
+        if (stored.isEmpty()) {
+            return;
+        }
+        for (Path directory : directories) {
+            Durable.syncDirectory(directory);
+        }
+        Durable.syncDirectory(wals);
+        try (FileLock lock = Locks.serverWaiting(server.lockDirectory(), server.name(), Locks.Kind.XLOGDB)) {
+            xlogDb.append(stored.stream().map(Stored::entry).toList());
+        }
+        for (Stored item : stored) {
+            Files.deleteIfExists(item.file());
+            LOG.info("Archived {} ({} bytes, compression {})", item.entry().name(), item.entry().size(),
+                    item.entry().compression() == null ? "none" : item.entry().compression());
+        }
+        Durable.syncDirectory(incoming);
+    }
+
+    private void handleExisting(Path file, WalSegmentName name, Path target, List<String> duplicates,
+            List<Path> movedToErrors) throws IOException {
+        if (sameContent(file, target)) {
+            try (FileLock lock = Locks.serverWaiting(server.lockDirectory(), server.name(), Locks.Kind.XLOGDB)) {
+                if (xlogDb.read().stream().noneMatch(entry -> entry.name().equals(name))) {
+                    xlogDb.append(List.of(new WalFileInfo(name, Files.size(target), mtime(file),
+                            detect(target).orElse(null))));
+                    LOG.info("{} was archived by an interrupted run: index completed", name);
+                }
+            }
+            Files.delete(file);
+            Durable.syncDirectory(incoming);
+            duplicates.add(name.fileName());
+            LOG.info("{} is already archived with the same content: dropped from the incoming folder", name);
+        } else {
+            Path moved = moveToErrors(file, "duplicate");
+            movedToErrors.add(moved);
+            LOG.warn("{} is already archived with a different content: the new copy is kept as {}", name, moved);
+        }
+    }
+
+    private boolean sameContent(Path file, Path target) throws IOException {
+        if (Files.isSameFile(file, target)) {
+            return true;
+        }
+        try (InputStream a = new BufferedInputStream(Files.newInputStream(file), BUFFER);
+                InputStream b = new BufferedInputStream(openFile(target, null), BUFFER)) {
+            byte[] left = new byte[BUFFER];
+            byte[] right = new byte[BUFFER];
+            while (true) {
+                int n = a.readNBytes(left, 0, BUFFER);
+                int m = b.readNBytes(right, 0, BUFFER);
+                if (n != m || !Arrays.equals(left, 0, n, right, 0, m)) {
+                    return false;
+                }
+                if (n < BUFFER) {
+                    return true;
+                }
+            }
+        }
+    }
+
+    private Path moveToErrors(Path file, String reason) throws IOException {
+        Files.createDirectories(errors);
+        String stamp = ZonedDateTime.now(ZoneOffset.UTC).format(ERROR_STAMP);
+        Path target = errors.resolve(file.getFileName() + "." + stamp + "." + reason);
+        for (int i = 1; Files.exists(target); i++) {
+            target = errors.resolve(file.getFileName() + "." + stamp + "-" + i + "." + reason);
+        }
+        Files.move(file, target);
+        Durable.syncDirectory(errors);
+        Durable.syncDirectory(file.getParent());
+        return target;
+    }
+
+    private static double mtime(Path file) throws IOException {
+        FileTime time = Files.getLastModifiedTime(file);
+        return time.to(java.util.concurrent.TimeUnit.MICROSECONDS) / 1_000_000.0;
+    }
+
+    private static void copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[BUFFER];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            out.write(buffer, 0, n);
+        }
+    }
+
+    /**
+     * @param file a file of the archive
+     * @return the compressor whose magic number starts it, if any
+     * @throws IOException when it cannot be read
+     */
+    public Optional<String> detect(Path file) throws IOException {
+        byte[] header;
+        try (InputStream in = Files.newInputStream(file)) {
+            header = in.readNBytes(CompressorProvider.HEADER_LENGTH);
+        }
+        return plugins.detectCompression(header, options);
+    }
+
+    @Override
+    public Optional<WalFileInfo> find(WalSegmentName name) {
+        return xlogDb.read().stream().filter(entry -> entry.name().equals(name)).reduce((first, second) -> second);
+    }
+
+    @Override
+    public InputStream open(WalSegmentName name) throws IOException {
+        Path file = pathOf(name);
+        if (!Files.isRegularFile(file)) {
+            throw new WalNotFoundException(name, server.name());
+        }
+        return openFile(file, name);
+    }
+
+    private InputStream openFile(Path file, WalSegmentName name) throws IOException {
+        Optional<String> detected = detect(file);
+        String used = detected.orElse(null);
+        if (used == null && name != null) {
+            used = find(name).map(WalFileInfo::compression).orElse(null);
+        }
+        InputStream raw = Files.newInputStream(file);
+        if (used == null) {
+            return raw;
+        }
+        try {
+            return compressor(used).decompress(new BufferedInputStream(raw, BUFFER));
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public List<WalFileInfo> list() {
+        Map<WalSegmentName, WalFileInfo> latest = new TreeMap<>();
+        for (WalFileInfo entry : xlogDb.read()) {
+            latest.put(entry.name(), entry);
+        }
+        return new ArrayList<>(latest.values());
+    }
+
+    @Override
+    public List<WalFileInfo> removeBefore(WalSegmentName firstToKeep) {
+        try (FileLock lock = Locks.serverWaiting(server.lockDirectory(), server.name(), Locks.Kind.XLOGDB)) {
+            List<WalFileInfo> kept = new ArrayList<>();
+            List<WalFileInfo> removed = new ArrayList<>();
+            for (WalFileInfo entry : xlogDb.read()) {
+                boolean obsolete = entry.name().hasPosition()
+                        && entry.name().segmentName().compareTo(firstToKeep.segmentName()) < 0;
+                (obsolete ? removed : kept).add(entry);
+            }
+            if (removed.isEmpty()) {
+                return List.of();
+            }
+            xlogDb.rewrite(kept);
+            Set<Path> directories = new LinkedHashSet<>();
+            for (WalFileInfo entry : removed) {
+                Path file = pathOf(entry.name());
+                Files.deleteIfExists(file);
+                directories.add(file.getParent());
+                LOG.info("Removed WAL file {} of server {}", entry.name(), server.name());
+            }
+            for (Path directory : directories) {
+                try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
+                    if (!stream.iterator().hasNext()) {
+                        Files.delete(directory);
+                    }
+                }
+            }
+            Durable.syncDirectory(wals);
+            return removed;
+        } catch (IOException e) {
+            throw new BarmanException("cannot remove old WAL files of server " + server.name() + ": "
+                    + message(e), e);
+        }
+    }
+
+    @Override
+    public int rebuildIndex() {
+        try (FileLock lock = Locks.serverWaiting(server.lockDirectory(), server.name(), Locks.Kind.XLOGDB)) {
+            Map<WalSegmentName, WalFileInfo> entries = new TreeMap<>();
+            if (Files.isDirectory(wals)) {
+                try (DirectoryStream<Path> top = Files.newDirectoryStream(wals)) {
+                    for (Path path : top) {
+                        String name = path.getFileName().toString();
+                        if (Files.isDirectory(path) && HASH_DIRECTORY.matcher(name).matches()) {
+                            try (DirectoryStream<Path> inner = Files.newDirectoryStream(path)) {
+                                for (Path file : inner) {
+                                    index(file, name, entries);
+                                }
+                            }
+                        } else if (Files.isRegularFile(path)) {
+                            index(path, "", entries);
+                        }
+                    }
+                }
+            }
+            xlogDb.rewrite(new ArrayList<>(entries.values()));
+            LOG.info("Rebuilt {} of server {}: {} files", xlogDb.file(), server.name(), entries.size());
+            return entries.size();
+        } catch (IOException e) {
+            throw new BarmanException("cannot rebuild " + xlogDb.file() + ": " + message(e), e);
+        }
+    }
+
+    private void index(Path file, String directory, Map<WalSegmentName, WalFileInfo> entries) throws IOException {
+        String fileName = file.getFileName().toString();
+        if (!Files.isRegularFile(file) || !WalSegmentName.isValid(fileName)) {
+            return;
+        }
+        WalSegmentName name = WalSegmentName.parse(fileName);
+        if (!name.directoryName().equals(directory)) {
+            LOG.warn("{} is not in the folder its name belongs to ({}): not indexed", file,
+                    name.directoryName().isEmpty() ? "the top of " + wals : name.directoryName());
+            return;
+        }
+        entries.put(name, new WalFileInfo(name, Files.size(file), mtime(file), detect(file).orElse(null)));
+    }
+
+    private record Stored(Path file, WalFileInfo entry, Map<String, String> environment) {
+    }
+
+    /** Keeps a compressor from closing the durable writer's stream, which it fsyncs after. */
+    private static final class NonClosingOutputStream extends java.io.FilterOutputStream {
+        NonClosingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}
