@@ -12,6 +12,8 @@ import org.barman.api.BarmanException;
 import org.barman.api.Compressor;
 import org.barman.api.PluginOptions;
 import org.barman.api.WalSegmentName;
+import org.barman.core.check.CheckReport;
+import org.barman.core.check.ServerChecks;
 import org.barman.core.config.ConfigOption;
 import org.barman.core.config.ConfigOptions;
 import org.barman.core.config.OptionScope;
@@ -48,6 +50,15 @@ public final class Server {
     /** @return the Barman this server belongs to */
     public Barman barman() {
         return barman;
+    }
+
+    /**
+     * Checks the server as {@code barman check} does; creates the server's folders when missing.
+     *
+     * @return every item, passed or failed
+     */
+    public CheckReport check() {
+        return ServerChecks.run(this);
     }
 
     /** @return the server's WAL archive */

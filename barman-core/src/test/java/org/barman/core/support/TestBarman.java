@@ -25,8 +25,10 @@ public final class TestBarman {
         Files.createDirectories(home);
         Path config = home.resolve("barman.conf");
         StringBuilder text = new StringBuilder("[barman]\nbarman_home = " + home + "\nbarman_user = "
-                + System.getProperty("user.name") + "\n\n[main]\ndescription = test server\n"
-                + "conninfo = host=127.0.0.1\n");
+                + System.getProperty("user.name") + "\n\n[main]\ndescription = test server\n");
+        if (java.util.Arrays.stream(serverOptions).noneMatch(line -> line.startsWith("conninfo"))) {
+            text.append("conninfo = host=127.0.0.1\n");
+        }
         for (String line : serverOptions) {
             text.append(line).append('\n');
         }
