@@ -266,9 +266,9 @@ public final class BackupInfoFile {
     /**
      * @param time a time, or null
      * @return Python's {@code str(datetime)} of it, to the microsecond: {@code 2014-12-22 09:25:22.561207+01:00},
-     *     without the fraction when it is 0
+     *     without the fraction when it is 0; {@code None} for null
      */
-    static String time(OffsetDateTime time) {
+    public static String time(OffsetDateTime time) {
         if (time == null) {
             return NONE;
         }
