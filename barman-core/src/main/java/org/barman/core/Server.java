@@ -5,13 +5,24 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.barman.api.BackupInfo;
 import org.barman.api.BarmanException;
 import org.barman.api.Compressor;
 import org.barman.api.PluginOptions;
+import org.barman.api.RetentionStatus;
 import org.barman.api.WalSegmentName;
+import org.barman.core.catalog.BackupDeleter;
+import org.barman.core.catalog.BackupDetails;
+import org.barman.core.catalog.BackupFiles;
+import org.barman.core.catalog.BackupSummary;
+import org.barman.core.catalog.Catalog;
+import org.barman.core.catalog.CatalogReports;
+import org.barman.core.catalog.DeletionReport;
+import org.barman.core.catalog.ListFilesTarget;
 import org.barman.core.check.CheckReport;
 import org.barman.core.check.ServerChecks;
 import org.barman.core.config.ConfigOption;
@@ -64,6 +75,70 @@ public final class Server {
     /** @return the server's WAL archive */
     public FileSystemWalArchive walArchive() {
         return new FileSystemWalArchive(config, barman.plugins());
+    }
+
+    /** @return the server's catalogue of base backups */
+    public Catalog catalog() {
+        return Catalog.of(config);
+    }
+
+    /**
+     * @param reference a backup id, or {@code latest}, {@code last}, {@code oldest}, {@code first}
+     * @return that backup
+     * @throws BarmanException when the reference is not an id or alias, or names no backup
+     */
+    public BackupInfo backup(String reference) {
+        return catalog().resolve(reference);
+    }
+
+    /**
+     * The backups with their sizes as {@code barman list-backup} shows them.
+     *
+     * @return every backup, newest first
+     */
+    public List<BackupSummary> listBackups() {
+        return CatalogReports.list(catalog().oldestFirst(), walArchive().list(), this::retentionStatus);
+    }
+
+    /**
+     * @param reference a backup id or alias
+     * @return what {@code barman show-backup} shows of it
+     */
+    public BackupDetails showBackup(String reference) {
+        Catalog catalog = catalog();
+        BackupInfo backup = catalog.resolve(reference);
+        return CatalogReports.details(catalog, walArchive().list(), backup.id(), retentionStatus(backup));
+    }
+
+    /**
+     * The retention status shown by {@code list-backup} and {@code show-backup}: the hook where retention
+     * policies plug in. Until they are enforced, every backup is {@link RetentionStatus#NONE}, which both commands
+     * leave out (show-backup prints "not enforced").
+     */
+    private RetentionStatus retentionStatus(BackupInfo backup) {
+        return RetentionStatus.NONE;
+    }
+
+    /**
+     * @param reference a backup id or alias
+     * @param target which files
+     * @return their absolute paths, as {@code barman list-files} prints them
+     */
+    public List<Path> listFiles(String reference, ListFilesTarget target) {
+        Catalog catalog = catalog();
+        return BackupFiles.list(catalog, walArchive(), catalog.resolve(reference), target);
+    }
+
+    /**
+     * Deletes a backup and the WAL files no remaining backup needs ({@code barman delete}).
+     *
+     * @param reference a backup id or alias
+     * @return what was deleted
+     * @throws org.barman.core.lock.LockBusyException when a backup or another deletion runs for this server
+     * @throws BarmanException when {@code minimum_redundancy} forbids it or the backup does not exist
+     */
+    public DeletionReport deleteBackup(String reference) {
+        return new BackupDeleter(config, catalog(), walArchive()).delete(reference);
     }
 
     /**

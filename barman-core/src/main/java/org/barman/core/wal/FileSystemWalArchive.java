@@ -437,13 +437,21 @@ public final class FileSystemWalArchive implements WalArchive {
 
     @Override
     public List<WalFileInfo> removeBefore(WalSegmentName firstToKeep) {
+        return removeIf(name -> name.hasPosition() && name.segmentName().compareTo(firstToKeep.segmentName()) < 0);
+    }
+
+    /**
+     * Removes the files the predicate calls obsolete, index first, then the files and the folders left empty.
+     *
+     * @param obsolete says which files go, by name
+     * @return the removed files
+     */
+    public List<WalFileInfo> removeIf(java.util.function.Predicate<WalSegmentName> obsolete) {
         try (FileLock lock = Locks.serverWaiting(server.lockDirectory(), server.name(), Locks.Kind.XLOGDB)) {
             List<WalFileInfo> kept = new ArrayList<>();
             List<WalFileInfo> removed = new ArrayList<>();
             for (WalFileInfo entry : xlogDb.read()) {
-                boolean obsolete = entry.name().hasPosition()
-                        && entry.name().segmentName().compareTo(firstToKeep.segmentName()) < 0;
-                (obsolete ? removed : kept).add(entry);
+                (obsolete.test(entry.name()) ? removed : kept).add(entry);
             }
             if (removed.isEmpty()) {
                 return List.of();
