@@ -1,0 +1,42 @@
+package org.barman.compress;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * {@code compression = gzip}: the gzip format of RFC 1952 through the JDK's zlib, read and written by {@code gzip}
+ * and {@code pigz}.
+ */
+final class GzipCompressor extends LibraryCompressor {
+
+    static final String NAME = "gzip";
+    static final MagicNumber MAGIC = MagicNumber.of(0x1f, 0x8b, 0x08);
+    /** gzip's own levels; 6 is gzip's default and a good balance for WAL. */
+    static final LevelRange LEVELS = new LevelRange(NAME, 1, 9, 1, 6, 9);
+
+    GzipCompressor(int level) {
+        super(NAME, MAGIC, level);
+    }
+
+    @Override
+    OutputStream openEncoder(OutputStream out) throws IOException {
+        return new LeveledGzipOutputStream(out, level());
+    }
+
+    @Override
+    InputStream openDecoder(InputStream in) throws IOException {
+        return new GZIPInputStream(in, IO_BUFFER_SIZE);
+    }
+
+    /** The JDK's gzip stream, at a chosen level instead of zlib's default. */
+    private static final class LeveledGzipOutputStream extends GZIPOutputStream {
+
+        LeveledGzipOutputStream(OutputStream out, int level) throws IOException {
+            super(out, IO_BUFFER_SIZE);
+            def.setLevel(level);
+        }
+    }
+}
