@@ -16,6 +16,7 @@ final class DecodingInputStream extends InputStream {
     private final InputStream decoder;
     private final SourceInputStream source;
     private boolean closed;
+    private IOException thrown;
 
     private DecodingInputStream(String format, InputStream decoder, SourceInputStream source) {
         this.format = format;
@@ -81,12 +82,9 @@ final class DecodingInputStream extends InputStream {
         try {
             return decoder.read(b, off, len);
         } catch (IOException e) {
-            if (source.isOwnFailure(e)) {
-                throw e;
-            }
-            throw describe(format, e);
+            throw once(source.isOwnFailure(e) ? e : describe(format, e));
         } catch (RuntimeException e) {
-            throw describe(format, e);
+            throw once(describe(format, e));
         }
     }
 
@@ -119,8 +117,15 @@ final class DecodingInputStream extends InputStream {
             }
         }
         if (failure != null) {
-            throw failure;
+            throw once(failure);
         }
+    }
+
+    /** Never throws the same exception twice, so that try-with-resources never suppresses one into itself. */
+    private IOException once(IOException e) {
+        IOException result = e == thrown ? new IOException(e.getMessage(), e) : e;
+        thrown = result;
+        return result;
     }
 
     private int decode(IoFunction call) throws IOException {
@@ -128,12 +133,9 @@ final class DecodingInputStream extends InputStream {
         try {
             return call.apply(decoder);
         } catch (IOException e) {
-            if (source.isOwnFailure(e)) {
-                throw e;
-            }
-            throw describe(format, e);
+            throw once(source.isOwnFailure(e) ? e : describe(format, e));
         } catch (RuntimeException e) {
-            throw describe(format, e);
+            throw once(describe(format, e));
         }
     }
 

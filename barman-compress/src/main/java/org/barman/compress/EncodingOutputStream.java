@@ -20,6 +20,7 @@ final class EncodingOutputStream extends OutputStream {
     private final byte[] buffer = new byte[BUFFER_SIZE];
     private int count;
     private boolean closed;
+    private IOException thrown;
 
     /**
      * @param format the compressor name, for messages
@@ -64,8 +65,10 @@ final class EncodingOutputStream extends OutputStream {
         drain();
         try {
             encoder.flush();
+        } catch (IOException e) {
+            throw once(e);
         } catch (RuntimeException e) {
-            throw failure(e);
+            throw once(failure(e));
         }
     }
 
@@ -95,7 +98,7 @@ final class EncodingOutputStream extends OutputStream {
             }
         }
         if (failure != null) {
-            throw failure;
+            throw once(failure);
         }
     }
 
@@ -110,9 +113,21 @@ final class EncodingOutputStream extends OutputStream {
     private void encode(byte[] b, int off, int len) throws IOException {
         try {
             encoder.write(b, off, len);
+        } catch (IOException e) {
+            throw once(e);
         } catch (RuntimeException e) {
-            throw failure(e);
+            throw once(failure(e));
         }
+    }
+
+    /**
+     * Some encoders (XZ for Java) throw the same exception again on every later call: wrap a repeat, so that
+     * try-with-resources never tries to add an exception to itself as suppressed.
+     */
+    private IOException once(IOException e) {
+        IOException result = e == thrown ? new IOException(e.getMessage(), e) : e;
+        thrown = result;
+        return result;
     }
 
     private IOException failure(RuntimeException e) {

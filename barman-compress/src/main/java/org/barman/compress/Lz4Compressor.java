@@ -6,13 +6,13 @@ import java.io.OutputStream;
 
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
-import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
 import net.jpountz.xxhash.XXHashFactory;
 
 /**
  * {@code compression = lz4}: the LZ4 frame format through lz4-java's native library, written as {@code lz4} writes
- * it by default: independent 4 MiB blocks and a content checksum.
+ * it by default: independent 4 MiB blocks and a content checksum. It reads every frame {@code lz4} and
+ * PostgreSQL's tools write, through {@link Lz4FrameReader}.
  */
 final class Lz4Compressor extends LibraryCompressor {
 
@@ -41,7 +41,7 @@ final class Lz4Compressor extends LibraryCompressor {
 
     @Override
     InputStream openDecoder(InputStream in) throws IOException {
-        // Reads concatenated frames, like lz4 -d.
-        return new LZ4FrameInputStream(in);
+        // Reads linked blocks (which lz4-java's LZ4FrameInputStream refuses) and concatenated frames, like lz4 -d.
+        return new Lz4FrameReader(in);
     }
 }

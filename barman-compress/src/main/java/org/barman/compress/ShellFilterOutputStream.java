@@ -66,7 +66,8 @@ final class ShellFilterOutputStream extends OutputStream {
         }
         IOException pending = targetFailure;
         if (pending != null) {
-            throw pending;
+            throw new IOException("writing the output of " + filter.describe() + " failed: " + pending.getMessage(),
+                    pending);
         }
         try {
             filter.stdin().write(b, off, len);
@@ -116,7 +117,8 @@ final class ShellFilterOutputStream extends OutputStream {
             if (exitCode != 0) {
                 failure = filter.failed(exitCode);
             } else if (targetFailure != null) {
-                failure = targetFailure;
+                failure = new IOException("writing the output of " + filter.describe() + " failed: "
+                        + targetFailure.getMessage(), targetFailure);
             } else if (writeFailure != null) {
                 failure = new IOException(filter.describe() + " stopped reading its input: "
                         + writeFailure.getMessage(), writeFailure);
