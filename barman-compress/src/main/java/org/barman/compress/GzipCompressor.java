@@ -3,6 +3,7 @@ package org.barman.compress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PushbackInputStream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -28,7 +29,34 @@ final class GzipCompressor extends LibraryCompressor {
 
     @Override
     InputStream openDecoder(InputStream in) throws IOException {
-        return new GZIPInputStream(in, IO_BUFFER_SIZE);
+        return new GZIPInputStream(new ExactAvailableInputStream(in), IO_BUFFER_SIZE);
+    }
+
+    /**
+     * Java 17's {@link GZIPInputStream} looks for a next member (files written by {@code cat a.gz b.gz}, which
+     * {@code gzip -d} reads whole) only when {@code available()} says more bytes are coming; a pipe or a socket
+     * says 0, and the rest of the file would be silently dropped. This stream's {@code available()} answers
+     * exactly: 0 only at the end of the input.
+     */
+    private static final class ExactAvailableInputStream extends PushbackInputStream {
+
+        ExactAvailableInputStream(InputStream in) {
+            super(in, 1);
+        }
+
+        @Override
+        public int available() throws IOException {
+            int available = super.available();
+            if (available > 0) {
+                return available;
+            }
+            int next = read();
+            if (next < 0) {
+                return 0;
+            }
+            unread(next);
+            return 1;
+        }
     }
 
     /** The JDK's gzip stream, at a chosen level instead of zlib's default. */

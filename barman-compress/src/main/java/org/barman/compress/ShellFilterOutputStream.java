@@ -78,6 +78,9 @@ final class ShellFilterOutputStream extends OutputStream {
 
     @Override
     public void flush() throws IOException {
+        if (closed) {
+            throw new IOException(filter.describe() + ": the compressing stream is closed");
+        }
         try {
             filter.stdin().flush();
         } catch (IOException e) {

@@ -94,6 +94,31 @@ class CorruptedInputTest {
     }
 
     @Test
+    void concatenatedGzipMembersAreReadWholeFromAPipeThatNeverSaysMoreIsComing() throws IOException {
+        Compressor gzip = TestCompressors.create("gzip", java.util.Map.of());
+        byte[] first = TestCompressors.compress(gzip, "first member, ".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] second = TestCompressors.compress(gzip, "second member".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        java.io.InputStream pipe = new java.io.ByteArrayInputStream(both) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                // a read ends exactly where the first member does, as a pipe's may
+                return super.read(b, off, pos < first.length ? Math.min(len, first.length - pos) : len);
+            }
+
+            @Override
+            public synchronized int available() {
+                return 0;
+            }
+        };
+        try (java.io.InputStream in = gzip.decompress(pipe)) {
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("first member, second member");
+        }
+    }
+
+    @Test
     void concatenatedFilesAreReadWhole() throws IOException {
         byte[] first = "first part, ".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         byte[] second = "second part".getBytes(java.nio.charset.StandardCharsets.UTF_8);

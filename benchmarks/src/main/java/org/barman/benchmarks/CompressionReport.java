@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.barman.api.Compressor;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -19,6 +21,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * Runs {@link CompressionBenchmark} and prints the table of {@code docs/performance.md}: MB/s (10^6 bytes of
  * uncompressed WAL per second) to compress and to decompress, and the ratio (compressed size / original size).
+ * Each MB/s figure is the best measurement iteration, then the mean of all of them: on a shared machine the best
+ * iteration is the one least disturbed by other work, as the best of several runs is on the command-line side.
  * Arguments are JMH's own, for example {@code -p compression=zstd,lz4 -f 1}.
  */
 public final class CompressionReport {
@@ -43,24 +47,30 @@ public final class CompressionReport {
         for (RunResult result : new Runner(options).run()) {
             String compression = result.getParams().getParam("compression");
             String level = result.getParams().getParam("level");
-            String key = compression + "\t" + level;
-            double[] row = rows.computeIfAbsent(key, k -> new double[3]);
-            double perSecond = result.getPrimaryResult().getScore();
-            if (result.getParams().getBenchmark().endsWith(".compress")) {
-                row[0] = perSecond * megabytes;
-            } else {
-                row[1] = perSecond * megabytes;
-            }
-            row[2] = ratio(compression, level, segment);
+            double[] row = rows.computeIfAbsent(compression + "\t" + level, k -> new double[5]);
+            int column = result.getParams().getBenchmark().endsWith(".compress") ? 0 : 2;
+            row[column] = best(result) * megabytes;
+            row[column + 1] = result.getPrimaryResult().getScore() * megabytes;
+            row[4] = ratio(compression, level, segment);
         }
         System.out.println();
-        System.out.println("| compressor (Java) | level | compress MB/s | decompress MB/s | ratio |");
+        System.out.println("| compressor (Java) | level | compress MB/s best (mean) | decompress MB/s best (mean) | ratio |");
         System.out.println("|---|---|---:|---:|---:|");
         rows.forEach((key, row) -> {
             String[] parts = key.split("\t", -1);
-            System.out.println(String.format(Locale.ROOT, "| %s | %s | %.1f | %.1f | %.4f |", parts[0],
-                    parts[1].isEmpty() ? "default" : parts[1], row[0], row[1], row[2]));
+            System.out.println(String.format(Locale.ROOT, "| %s | %s | %.1f (%.1f) | %.1f (%.1f) | %.4f |", parts[0],
+                    parts[1].isEmpty() ? "default" : parts[1], row[0], row[1], row[2], row[3], row[4]));
         });
+    }
+
+    private static double best(RunResult result) {
+        double best = 0;
+        for (BenchmarkResult fork : result.getBenchmarkResults()) {
+            for (IterationResult iteration : fork.getIterationResults()) {
+                best = Math.max(best, iteration.getPrimaryResult().getScore());
+            }
+        }
+        return best;
     }
 
     private static double ratio(String compression, String level, byte[] segment) {
