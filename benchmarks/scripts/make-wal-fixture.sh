@@ -19,15 +19,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# Unix socket only, in the private work folder: no TCP port to pick or to collide with.
+connect=(-h "$work" -p 5432 -U postgres)
 as_postgres "$bin/initdb" -D "$work/data" -A trust -U postgres >/dev/null
 as_postgres "$bin/pg_ctl" -D "$work/data" -l "$work/log" -w \
-  -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c max_wal_size=1GB -c full_page_writes=on" start >/dev/null
-as_postgres "$bin/pgbench" -h 127.0.0.1 -p "$port" -U postgres -i -s 10 postgres >/dev/null 2>&1
-as_postgres "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -qAt -c 'CHECKPOINT' postgres
-start=$(as_postgres "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -qAt -c 'SELECT pg_walfile_name(pg_current_wal_lsn())' postgres)
-as_postgres "$bin/pgbench" -h 127.0.0.1 -p "$port" -U postgres -c 4 -T 15 postgres >/dev/null 2>&1
-as_postgres "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -qAt -c 'SELECT pg_switch_wal()' postgres >/dev/null
+  -o "-p 5432 -k $work -c listen_addresses='' -c max_wal_size=1GB -c full_page_writes=on" start >/dev/null
+as_postgres "$bin/pgbench" "${connect[@]}" -i -s 10 postgres >/dev/null 2>&1
+as_postgres "$bin/psql" "${connect[@]}" -qAt -c 'CHECKPOINT' postgres
+start=$(as_postgres "$bin/psql" "${connect[@]}" -qAt -c 'SELECT pg_walfile_name(pg_current_wal_lsn())' postgres)
+as_postgres "$bin/pgbench" "${connect[@]}" -c 4 -T 15 postgres >/dev/null 2>&1
+as_postgres "$bin/psql" "${connect[@]}" -qAt -c 'SELECT pg_switch_wal()' postgres >/dev/null
 # The segment after the one that held the checkpoint: filled by pgbench alone (full-page images and
 # row updates), which is what archive_command ships all day long.
 segment=$(printf '%s%08X' "${start:0:16}" $(( 16#${start:16:8} + 1 )))
