@@ -7,8 +7,14 @@ import java.io.OutputStream;
 /**
  * One way of compressing WAL files and backup streams, configured for one server.
  *
- * <p>The streams it returns own the stream they wrap: closing them closes it. A decompressing stream must fail
- * with an {@link IOException} on corrupted or truncated input, never end early with short output.
+ * <p>The streams it returns own the stream they wrap: closing them closes it, on every path, failures included.
+ * A decompressing stream must fail with an {@link IOException} on corrupted or truncated input, never end early
+ * with short output.
+ *
+ * <p>Failures surface as {@link IOException}s from {@code write}, {@code read} or {@code close} (an external
+ * filter that exits non-zero fails {@code close}, or the read that reaches its end). Whatever was written to the
+ * target before such a failure is incomplete: the caller writes to a temporary file and deletes it when any of
+ * these calls fails, so that no partial output survives.
  */
 public interface Compressor {
 
