@@ -135,14 +135,21 @@ public final class Plugins {
     }
 
     /**
-     * Magic-number detection over every compressor that can be created with these options.
+     * Magic-number detection: the server's own compressor is asked first (a custom magic may look like another
+     * format's), then every other one that can be created with these options, by name.
      *
      * @param header the first bytes of a file
      * @param options the server's options (the custom compressor needs its own)
+     * @param preferred the server's {@code compression}, or null
      * @return the name of the compressor that wrote the file, empty when none recognises it
      */
-    public Optional<String> detectCompression(byte[] header, PluginOptions options) {
-        for (CompressorProvider provider : compressors.values()) {
+    public Optional<String> detectCompression(byte[] header, PluginOptions options, String preferred) {
+        List<CompressorProvider> order = new ArrayList<>();
+        if (preferred != null && compressors.containsKey(preferred)) {
+            order.add(compressors.get(preferred));
+        }
+        compressors.values().stream().filter(provider -> !provider.name().equals(preferred)).forEach(order::add);
+        for (CompressorProvider provider : order) {
             Compressor compressor;
             try {
                 compressor = provider.create(options);

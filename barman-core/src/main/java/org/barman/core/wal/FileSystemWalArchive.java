@@ -391,7 +391,7 @@ public final class FileSystemWalArchive implements WalArchive {
         try (InputStream in = Files.newInputStream(file)) {
             header = in.readNBytes(CompressorProvider.HEADER_LENGTH);
         }
-        return plugins.detectCompression(header, options);
+        return plugins.detectCompression(header, options, compression);
     }
 
     @Override

@@ -32,6 +32,6 @@ public final class ArchiverProcess {
     static Process start(Path config, String server) throws java.io.IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), ArchiverProcess.class.getName(),
-                config.toString(), server).redirectErrorStream(true).start();
+                config.toString(), server).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 }
