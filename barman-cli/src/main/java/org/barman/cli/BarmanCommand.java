@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "barman", mixinStandardHelpOptions = true, versionProvider = BarmanCommand.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Backup and recovery manager for PostgreSQL.",
-        subcommands = {ListServerCommand.class, ShowServerCommand.class, CheckCommand.class, ListBackupCommand.class,
+        subcommands = {ListServerCommand.class, ShowServerCommand.class, CheckCommand.class, BackupCommand.class,
+            ListBackupCommand.class,
             ShowBackupCommand.class, ListFilesCommand.class, DeleteCommand.class, ArchiveWalCommand.class,
             CronCommand.class, GetWalCommand.class, RebuildXlogDbCommand.class, DiagnoseCommand.class})
 public final class BarmanCommand implements Runnable {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import org.barman.api.BackupInfo;
@@ -15,6 +16,10 @@ import org.barman.api.Compressor;
 import org.barman.api.PluginOptions;
 import org.barman.api.RetentionStatus;
 import org.barman.api.WalSegmentName;
+import org.barman.api.BackupStatus;
+import org.barman.api.CopyListener;
+import org.barman.core.backup.BackupExecutor;
+import org.barman.core.backup.BackupOptions;
 import org.barman.core.catalog.BackupDeleter;
 import org.barman.core.catalog.BackupDetails;
 import org.barman.core.catalog.BackupFiles;
@@ -39,6 +44,8 @@ import org.barman.core.wal.FileSystemWalArchive;
 
 /** One configured PostgreSQL server and what Barman does for it. */
 public final class Server {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Server.class);
 
     private final Barman barman;
     private final ServerConfig config;
@@ -221,6 +228,87 @@ public final class Server {
     }
 
     /**
+     * Takes a base backup ({@code barman backup}).
+     *
+     * @param options command-line overrides of the server's configuration
+     * @param listener hears the copy's progress
+     * @return the backup, DONE or WAITING_FOR_WALS
+     * @throws org.barman.core.lock.LockBusyException when a backup of this server is running
+     * @throws BarmanException when it failed (recorded as FAILED when it got that far)
+     */
+    public BackupInfo takeBackup(BackupOptions options, CopyListener listener) {
+        return new BackupExecutor(this, options, listener, barman.hookPause()).run();
+    }
+
+    /**
+     * Marks a backup DONE once every WAL file from its first to its last is archived: archives what waits in the
+     * incoming folder, and waits up to {@code wait} for the rest.
+     *
+     * @param info a backup
+     * @param wait how long to wait for missing WAL
+     * @return the backup as it is now
+     */
+    public BackupInfo completeIfConsistent(BackupInfo info, java.time.Duration wait) {
+        if (info.status() != BackupStatus.WAITING_FOR_WALS) {
+            return info;
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            try {
+                archiveWal();
+            } catch (LockBusyException busy) {
+                // another process archives right now: its work counts as well
+            }
+            Optional<WalSegmentName> missing = firstMissingWal(info);
+            if (missing.isEmpty()) {
+                BackupInfo done = info.toBuilder().status(BackupStatus.DONE).build();
+                catalog().save(done);
+                LOG.info("Backup {} of server {} is DONE: every WAL file it needs is archived", info.id(), name());
+                return done;
+            }
+            if (System.nanoTime() >= deadline) {
+                LOG.info("Backup {} of server {} waits for WAL file {} to be archived; barman cron completes it",
+                        info.id(), name(), missing.get());
+                return info;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return info;
+            }
+        }
+    }
+
+    /**
+     * @param info a backup whose copy ended
+     * @return the first WAL file from its begin WAL to its end WAL that the archive lacks
+     */
+    public Optional<WalSegmentName> firstMissingWal(BackupInfo info) {
+        if (info.beginWal() == null || info.endWal() == null) {
+            return Optional.empty();
+        }
+        java.util.Set<WalSegmentName> archived = new java.util.HashSet<>();
+        walArchive().list().forEach(entry -> archived.add(entry.name()));
+        long size = info.xlogSegmentSize();
+        for (WalSegmentName wal = info.beginWal(); wal.compareTo(info.endWal()) <= 0; wal = wal.next(size)) {
+            if (!archived.contains(wal)) {
+                return Optional.of(wal);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void promoteWaitingBackups() {
+        for (BackupInfo info : catalog().oldestFirst()) {
+            if (info.status() == BackupStatus.WAITING_FOR_WALS && firstMissingWal(info).isEmpty()) {
+                catalog().save(info.toBuilder().status(BackupStatus.DONE).build());
+                LOG.info("Backup {} of server {} is DONE: every WAL file it needs is archived", info.id(), name());
+            }
+        }
+    }
+
+    /**
      * This server's part of {@code barman cron}, under its cron lock: WAL archiving.
      *
      * @param listener hears what happens
@@ -231,6 +319,7 @@ public final class Server {
             listener.archivingStarted(this);
             ArchiveReport report = archiveWal();
             listener.archived(this, report);
+            promoteWaitingBackups();
             if (!report.succeeded()) {
                 listener.failed(this, report.failure());
                 return false;
