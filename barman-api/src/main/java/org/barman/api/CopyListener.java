@@ -28,9 +28,9 @@ public interface CopyListener {
     }
 
     /**
-     * A file is complete.
+     * A regular file is complete (copied or reused).
      *
-     * @param relativePath its path relative to the tree root
+     * @param relativePath its path relative to the tree root, with {@code /} separators and no leading one
      */
     default void fileDone(String relativePath) {
     }

@@ -3,8 +3,8 @@ package org.barman.api;
 /**
  * What a copy did.
  *
- * @param files files in the copied tree (reused ones included)
- * @param bytes bytes of those files
+ * @param files regular files in the copied tree (reused ones included; folders and links are not counted)
+ * @param bytes bytes of those files, as copied (a file that changed size during the copy counts what was copied)
  * @param reusedFiles files taken from the previous backup instead of the source
  * @param linkedBytes bytes of files hard-linked to the previous backup: they take no new space
  */
