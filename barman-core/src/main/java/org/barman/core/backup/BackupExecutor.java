@@ -321,13 +321,34 @@ public final class BackupExecutor {
             try {
                 catalog.save(info);
             } catch (BarmanException e) {
-                LOG.error("Could not record backup {} of server {} as FAILED: {}", info.id(), config.name(),
-                        e.getMessage());
+                // Most likely a full disk: the partial copy is worthless, and removing it makes room for the record.
+                LOG.warn("Could not record backup {} of server {} as FAILED ({}): removing its partial copy and "
+                        + "trying again", info.id(), config.name(), e.getMessage());
+                removePartialCopy();
+                try {
+                    catalog.save(info);
+                } catch (BarmanException again) {
+                    LOG.error("Could not record backup {} of server {} as FAILED: {}", info.id(), config.name(),
+                            again.getMessage());
+                }
             }
             try {
                 hooks.after(hookEnvironment(reason));
             } catch (BarmanException e) {
                 LOG.warn("post backup hooks of server {} failed: {}", config.name(), e.getMessage());
+            }
+        }
+
+        private void removePartialCopy() {
+            Path directory = catalog.backupDirectory(info.id());
+            try (var children = Files.list(directory)) {
+                for (Path child : (Iterable<Path>) children::iterator) {
+                    if (!child.getFileName().toString().equals("backup.info")) {
+                        deleteTree(child);
+                    }
+                }
+            } catch (IOException e) {
+                LOG.warn("Could not remove the partial copy in {}: {}", directory, e.getMessage());
             }
         }
 
@@ -364,6 +385,24 @@ public final class BackupExecutor {
                     + (fs.getReason() == null ? fs.getClass().getSimpleName() : fs.getReason());
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file,
+                    java.nio.file.attribute.BasicFileAttributes attributes) throws IOException {
+                Files.delete(file);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult postVisitDirectory(Path dir, IOException failure)
+                    throws IOException {
+                Files.delete(dir);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     static String shellQuote(String text) {
