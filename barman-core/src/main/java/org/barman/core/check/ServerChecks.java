@@ -16,9 +16,12 @@ public final class ServerChecks {
 
     /** @return the checks after the PostgreSQL connection, in the order they are printed */
     static List<ServerCheck> all() {
-        return List.of(ArchivingChecks.walLevel(), ArchivingChecks.directories(), ArchivingChecks.compression(),
-                ArchivingChecks.archiveMode(), ArchivingChecks.archiveCommand(),
-                ArchivingChecks.continuousArchiving(), ArchivingChecks.archiverErrors());
+        return List.of(BackupChecks.privileges(), ArchivingChecks.walLevel(), ArchivingChecks.directories(),
+                BackupChecks.backupOptions(), BackupChecks.maximumAge(), ArchivingChecks.compression(),
+                BackupChecks.failedBackups(), BackupChecks.minimumRedundancy(), BackupChecks.systemIdentifier(),
+                BackupChecks.backupLock(), BackupChecks.waitingForWals(), ArchivingChecks.archiveMode(),
+                ArchivingChecks.archiveCommand(), ArchivingChecks.continuousArchiving(),
+                ArchivingChecks.archiverErrors());
     }
 
     /**
@@ -32,7 +35,7 @@ public final class ServerChecks {
             PostgresServer connected = PostgresServer.connect(server.config());
             postgres = Optional.of(connected);
             connected.requireSupportedVersion();
-            results.add(CheckResult.ok("PostgreSQL", ""));
+            results.add(CheckResult.ok("PostgreSQL", BackupChecks.versionDetail(connected)));
         } catch (BarmanException e) {
             results.add(CheckResult.failed("PostgreSQL", e.getMessage()));
         }
