@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Backup and recovery manager for PostgreSQL.",
         subcommands = {ListServerCommand.class, ShowServerCommand.class, CheckCommand.class, BackupCommand.class,
+            RecoverCommand.class,
             ListBackupCommand.class,
             ShowBackupCommand.class, ListFilesCommand.class, DeleteCommand.class, ArchiveWalCommand.class,
             CronCommand.class, GetWalCommand.class, RebuildXlogDbCommand.class, DiagnoseCommand.class})

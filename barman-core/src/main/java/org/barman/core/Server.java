@@ -21,6 +21,9 @@ import org.barman.api.CopyListener;
 import org.barman.core.backup.BackupExecutor;
 import org.barman.core.backup.BackupOptions;
 import org.barman.core.catalog.BackupDeleter;
+import org.barman.core.recovery.RecoveryExecutor;
+import org.barman.core.recovery.RecoveryOptions;
+import org.barman.core.recovery.RecoveryReport;
 import org.barman.core.catalog.BackupDetails;
 import org.barman.core.catalog.BackupFiles;
 import org.barman.core.catalog.BackupSummary;
@@ -238,6 +241,21 @@ public final class Server {
      */
     public BackupInfo takeBackup(BackupOptions options, CopyListener listener) {
         return new BackupExecutor(this, options, listener, barman.hookPause()).run();
+    }
+
+    /**
+     * Recovers a backup into a folder ({@code barman recover}).
+     *
+     * @param backupReference a backup id or alias (latest, oldest...)
+     * @param destination the folder to recover into; on the remote host with a remote ssh command
+     * @param options the target and other choices
+     * @param listener hears the copy's progress
+     * @return what was done, and what the DBA must check
+     * @throws BarmanException when validation fails (nothing is written then) or the copy fails
+     */
+    public RecoveryReport recover(String backupReference, String destination, RecoveryOptions options,
+            CopyListener listener) {
+        return new RecoveryExecutor(this, backupReference, destination, options, listener).run();
     }
 
     /**

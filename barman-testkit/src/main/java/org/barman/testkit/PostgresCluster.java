@@ -285,7 +285,26 @@ public final class PostgresCluster implements AutoCloseable {
      * @throws IllegalStateException with the server log's tail when it exits first or the time runs out
      */
     public void awaitRecoveryEnd(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         awaitStatus(timeout, Set.of("ready"), "end recovery and accept read-write connections");
+        // The status line can say ready a moment before connections are let in: wait for a real answer.
+        while (true) {
+            try {
+                if ("f".equals(queryValue("SELECT pg_is_in_recovery()"))) {
+                    return;
+                }
+            } catch (IllegalStateException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("PostgreSQL " + major + " in " + dataDir + " did not accept "
+                            + "read-write connections within " + timeout + "; " + logTailForMessage(), notYet);
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("PostgreSQL " + major + " in " + dataDir + " is still in recovery "
+                        + "after " + timeout + "; " + logTailForMessage());
+            }
+            sleep(50);
+        }
     }
 
     /**

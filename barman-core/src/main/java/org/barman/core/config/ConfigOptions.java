@@ -194,6 +194,11 @@ public final class ConfigOptions {
             null, "a comma-separated list: get-wal",
             "get-wal: a recovery's restore_command fetches WAL with barman get-wal instead of copying it all "
                     + "beforehand.", ValueParsers.setOf("get-wal"), Set.of());
+    /** This host's name as seen from PostgreSQL hosts. */
+    public static final ConfigOption<String> BARMAN_HOST = add("barman_host", GLOBAL_AND_SERVER, null,
+            "a host name", "Name by which a recovered PostgreSQL host reaches this Barman over SSH, for the "
+                    + "restore_command of a remote recovery with get-wal. Unset: this host's full name.",
+            ValueParsers.text(), null);
     /** Retention policy. */
     public static final ConfigOption<String> RETENTION_POLICY = add("retention_policy", GLOBAL_AND_SERVER, null,
             "REDUNDANCY value | RECOVERY WINDOW OF value DAYS|WEEKS|MONTHS",

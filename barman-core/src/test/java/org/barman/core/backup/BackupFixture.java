@@ -20,14 +20,14 @@ import org.barman.testkit.PostgresCluster;
  * A real PostgreSQL 15 with a tablespace, archiving into a Barman server's incoming folder, and what the backup
  * tests need around it.
  */
-final class BackupFixture implements AutoCloseable {
+public final class BackupFixture implements AutoCloseable {
 
-    final Path root;
-    final Path tablespaceLocation;
-    final PostgresCluster pg;
+    public final Path root;
+    public final Path tablespaceLocation;
+    public final PostgresCluster pg;
     private final Path config;
 
-    BackupFixture(String... serverOptions) throws IOException {
+    public BackupFixture(String... serverOptions) throws IOException {
         root = Files.createTempDirectory("barman-backup-it");
         Path incoming = root.resolve("home/main/incoming");
         Files.createDirectories(incoming);
@@ -36,7 +36,7 @@ final class BackupFixture implements AutoCloseable {
         PostgresCluster.grantToClusterUser(root);
         pg = PostgresCluster.builder().setting("archive_mode", "on")
                 .setting("archive_command", "rsync -a %p " + incoming + "/%f")
-                .setting("checkpoint_timeout", "30min").start();
+                .setting("checkpoint_timeout", "30min").setting("track_commit_timestamp", "on").start();
         pg.execute("CREATE TABLESPACE tbs1 LOCATION '" + tablespaceLocation + "'");
         config = root.resolve("barman.conf");
         StringBuilder text = new StringBuilder("[barman]\nbarman_home = " + root.resolve("home") + "\nbarman_user = "
@@ -48,17 +48,17 @@ final class BackupFixture implements AutoCloseable {
         Files.writeString(config, text);
     }
 
-    Barman barman() {
+    public Barman barman() {
         return Barman.load(config, Plugins.load()).withHookPause(
                 new HookScripts.RetryPause(Duration.ofMillis(10), 1, Duration.ofMillis(10)));
     }
 
-    Path config() {
+    public Path config() {
         return config;
     }
 
     /** Appends options to the [main] section. */
-    void addOptions(String... lines) throws IOException {
+    public void addOptions(String... lines) throws IOException {
         Files.writeString(config, String.join("\n", lines) + "\n", java.nio.file.StandardOpenOption.APPEND);
     }
 
@@ -68,7 +68,7 @@ final class BackupFixture implements AutoCloseable {
      *
      * @return the new data folder
      */
-    Path restoreForStart(Barman barman, BackupInfo backup, String name) throws IOException {
+    public Path restoreForStart(Barman barman, BackupInfo backup, String name) throws IOException {
         Path base = barman.server("main").catalog().backupDirectory(backup.id());
         Path target = root.resolve("restore-" + name);
         Path data = target.resolve("data");
@@ -95,7 +95,7 @@ final class BackupFixture implements AutoCloseable {
         return data;
     }
 
-    static void copyTree(Path from, Path to) throws IOException {
+    public static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> paths = Files.walk(from)) {
             for (Path path : (Iterable<Path>) paths::iterator) {
                 Path destination = to.resolve(from.relativize(path).toString());
@@ -111,7 +111,7 @@ final class BackupFixture implements AutoCloseable {
     }
 
     /** Starts a restored copy on a new port and waits until its recovery ended. */
-    static PostgresCluster start(Path data) {
+    public static PostgresCluster start(Path data) {
         PostgresCluster copy = PostgresCluster.startExisting(data, 15, Map.of());
         copy.awaitRecoveryEnd(Duration.ofMinutes(2));
         return copy;

@@ -1,0 +1,433 @@
+package org.barman.core.recovery;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.barman.api.BackupInfo;
+import org.barman.api.BarmanException;
+import org.barman.api.CommandResult;
+import org.barman.api.CopyJob;
+import org.barman.api.CopyListener;
+import org.barman.api.CopyResult;
+import org.barman.api.ReuseMode;
+import org.barman.api.Tablespace;
+import org.barman.api.Transport;
+import org.barman.api.WalFileInfo;
+import org.barman.api.WalSegmentName;
+import org.barman.core.Server;
+import org.barman.core.config.ConfigLoader;
+import org.barman.core.config.ConfigOptions;
+import org.barman.core.config.ServerConfig;
+import org.barman.core.wal.FileSystemWalArchive;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One recovery of a backup into a destination folder, on this host or, through {@code --remote-ssh-command}, on
+ * another: validate everything first (nothing is written when anything is wrong), copy the data folder and the
+ * tablespaces, make the WAL available (copied into {@code barman_wal/}, or fetched by {@code barman get-wal}),
+ * write the recovery settings for the backup's PostgreSQL version, disable archiving in the copy, and report
+ * what the DBA must still check.
+ */
+public final class RecoveryExecutor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RecoveryExecutor.class);
+    private static final String STAGING = ".barman-recover";
+    private static final String WAL_FOLDER = "barman_wal";
+
+    private final Server server;
+    private final ServerConfig config;
+    private final String backupReference;
+    private final String destination;
+    private final RecoveryOptions options;
+    private final CopyListener listener;
+
+    /**
+     * @param server the server whose backup is recovered
+     * @param backupReference a backup id or alias
+     * @param destination the folder to recover into (absolute; on the remote host for a remote recovery)
+     * @param options targets and other choices
+     * @param listener hears the copy's progress
+     */
+    public RecoveryExecutor(Server server, String backupReference, String destination, RecoveryOptions options,
+            CopyListener listener) {
+        this.server = server;
+        this.config = server.config();
+        this.backupReference = backupReference;
+        this.destination = destination.endsWith("/") && destination.length() > 1
+                ? destination.substring(0, destination.length() - 1) : destination;
+        this.options = options;
+        this.listener = listener;
+    }
+
+    /**
+     * @return what was done and what to check
+     * @throws BarmanException when validation fails (nothing written) or the copy fails
+     */
+    public RecoveryReport run() {
+        if (!destination.startsWith("/")) {
+            throw new BarmanException("destination '" + destination + "' must be an absolute path");
+        }
+        BackupInfo backup = server.catalog().resolve(backupReference);
+        if (!backup.isDone()) {
+            throw new BarmanException("backup " + backup.id() + " of server " + config.name() + " is "
+                    + backup.status() + ", not DONE: only a DONE backup can be recovered"
+                    + (backup.status() == org.barman.api.BackupStatus.WAITING_FOR_WALS
+                            ? " (it waits for its WAL: barman cron marks it DONE once archived)" : ""));
+        }
+        validateTarget(backup);
+        Map<String, String> locations = tablespaceLocations(backup);
+        FileSystemWalArchive archive = server.walArchive();
+        List<WalFileInfo> wal = RecoveryWal.select(config.name(), backup, archive.list(),
+                RecoveryWal.targetHistory(backup, histories(archive), options.targetTimeline(), config.name()),
+                options.target());
+        boolean getWal = options.getWal().orElse(config.get(ConfigOptions.RECOVERY_OPTIONS).contains("get-wal"));
+        List<String> warnings = new ArrayList<>();
+        try (Transport transport = transport()) {
+            checkDestination(transport, destination);
+            for (String location : locations.values()) {
+                checkDestination(transport, location);
+            }
+            long walBytes = getWal ? 0 : wal.size() * backup.xlogSegmentSize();
+            checkFreeSpace(transport, backup.size() + walBytes);
+            versionWarning(transport, backup).ifPresent(warnings::add);
+
+            CopyResult copied = copyWithRetries(transport, backup, locations);
+            String restoreCommand = getWal ? getWalCommand() : "cp " + WAL_FOLDER + "/%f %p";
+            Map<String, String> settings = RecoveryConfig.settings(restoreCommand, options);
+            String header = "Written by barman recover on " + OffsetDateTime.now() + ": backup " + backup.id()
+                    + " of server " + config.name();
+            Staged staged = stage(transport, backup, locations, getWal ? List.of() : wal, settings, header, warnings);
+            warnings.addAll(standardWarnings(backup, getWal));
+            LOG.info("Recovered backup {} of server {} into {}{}", backup.id(), config.name(), destination,
+                    options.remoteSshCommand().map(command -> " through " + command).orElse(""));
+            return new RecoveryReport(backup.id(), destination, options.remoteSshCommand().orElse(null),
+                    copied.files(), copied.bytes(), getWal ? 0 : staged.walFiles(), locations, settings,
+                    staged.settingsFile(), staged.signalFile(), warnings);
+        }
+    }
+
+    private void validateTarget(BackupInfo backup) {
+        RecoveryTarget target = options.target();
+        target.time().ifPresent(time -> {
+            if (backup.endTime() != null && time.isBefore(backup.endTime())) {
+                throw new BarmanException("target time " + target.value() + " is before the end of backup "
+                        + backup.id() + " (" + backup.endTime() + "): a backup can only be recovered to a later "
+                        + "moment; choose an earlier backup");
+            }
+        });
+        target.lsn().ifPresent(lsn -> {
+            if (backup.endXlog() != null && lsn.compareTo(backup.endXlog()) < 0) {
+                throw new BarmanException("target LSN " + lsn + " is before the end of backup " + backup.id() + " ("
+                        + backup.endXlog() + "): choose an earlier backup");
+            }
+        });
+    }
+
+    private Map<String, String> tablespaceLocations(BackupInfo backup) {
+        Map<String, String> known = backup.tablespaces().stream()
+                .collect(Collectors.toMap(Tablespace::name, Tablespace::location, (a, b) -> a, LinkedHashMap::new));
+        for (String name : options.tablespaces().keySet()) {
+            if (!known.containsKey(name)) {
+                throw new BarmanException("--tablespace " + name + ": backup " + backup.id() + " has no tablespace "
+                        + "named " + name + (known.isEmpty() ? " (it has none)" : " (it has " + String.join(", ",
+                                known.keySet()) + ")"));
+            }
+        }
+        Map<String, String> locations = new LinkedHashMap<>(known);
+        locations.putAll(options.tablespaces());
+        for (String location : locations.values()) {
+            if (location.equals(destination) || location.startsWith(destination + "/")) {
+                throw new BarmanException("tablespace folder " + location + " is inside the destination "
+                        + destination + ": choose a folder outside it with --tablespace NAME:DIRECTORY");
+            }
+        }
+        return locations;
+    }
+
+    private static Map<Long, TimelineHistory> histories(FileSystemWalArchive archive) {
+        Map<Long, TimelineHistory> histories = new HashMap<>();
+        for (WalFileInfo entry : archive.list()) {
+            if (entry.name().kind() != WalSegmentName.Kind.HISTORY) {
+                continue;
+            }
+            try (InputStream in = archive.open(entry.name())) {
+                histories.put(entry.name().timeline(), TimelineHistory.parse(entry.name().timeline(),
+                        new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                throw new BarmanException("cannot read history file " + entry.name() + ": " + e.getMessage(), e);
+            }
+        }
+        return histories;
+    }
+
+    private Transport transport() {
+        if (options.remoteSshCommand().isEmpty()) {
+            return server.barman().plugins().transport("local", config.pluginOptions());
+        }
+        String name = config.transportName().equals("local") ? "rsync" : config.transportName();
+        return server.barman().plugins().transport(name, config.pluginOptions().with(
+                Map.of("ssh_command", options.remoteSshCommand().get())));
+    }
+
+    private CommandResult run(Transport transport, String command) {
+        CommandResult result = transport.run(command);
+        if (!result.succeeded()) {
+            throw new BarmanException(where() + ": '" + command + "' failed with exit code " + result.exitCode()
+                    + ": " + result.stderr().strip());
+        }
+        return result;
+    }
+
+    private String where() {
+        return options.remoteSshCommand().map(command -> "on the recovery host (" + command + ")")
+                .orElse("on this host");
+    }
+
+    private void checkDestination(Transport transport, String folder) {
+        String quoted = quote(folder);
+        String found = run(transport, "if [ -e " + quoted + " ]; then if [ -d " + quoted + " ]; then ls -A "
+                + quoted + " | head -n 1; else echo 'not a folder'; fi; fi").stdoutText().strip();
+        if (!found.isEmpty()) {
+            throw new BarmanException("destination " + folder + " " + where() + " is not empty (it holds " + found
+                    + "): recover into an empty or new folder");
+        }
+    }
+
+    private void checkFreeSpace(Transport transport, long needed) {
+        String command = "p=" + quote(destination) + "; while [ ! -e \"$p\" ]; do p=$(dirname \"$p\"); done; "
+                + "df -Pk \"$p\" | tail -n 1";
+        String[] fields = run(transport, command).stdoutText().strip().split("\\s+");
+        if (fields.length < 4) {
+            LOG.warn("Cannot read the free space of {} {}", destination, where());
+            return;
+        }
+        long available = Long.parseLong(fields[3]) * 1024;
+        if (available < needed) {
+            throw new BarmanException("not enough free space for " + destination + " " + where() + ": the recovery "
+                    + "needs about " + needed / (1024 * 1024) + " MiB, " + available / (1024 * 1024)
+                    + " MiB are free");
+        }
+    }
+
+    private java.util.Optional<String> versionWarning(Transport transport, BackupInfo backup) {
+        int major = backup.version() / 10000;
+        CommandResult found = transport.run("ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null; "
+                + "command -v postgres pg_ctl 2>/dev/null; true");
+        String text = found.stdoutText();
+        if (text.contains("/usr/lib/postgresql/" + major + "/bin/postgres")) {
+            return java.util.Optional.empty();
+        }
+        List<String> others = text.lines().filter(line -> line.matches("/usr/lib/postgresql/\\d+/bin/postgres"))
+                .map(line -> line.replaceAll("/usr/lib/postgresql/(\\d+)/bin/postgres", "$1")).toList();
+        if (!others.isEmpty()) {
+            return java.util.Optional.of("the backup is of PostgreSQL " + major + ", but the recovery host " + where()
+                    .replace("on ", "") + " has PostgreSQL " + String.join(", ", others) + " installed: start the "
+                    + "copy with PostgreSQL " + major + " binaries, no other major version can");
+        }
+        return java.util.Optional.of("start the copy with PostgreSQL " + major + " binaries (the backup's major "
+                + "version); no other major version can");
+    }
+
+    private CopyResult copyWithRetries(Transport transport, BackupInfo backup, Map<String, String> locations) {
+        int retries = options.retryTimes().orElse(config.get(ConfigOptions.BASEBACKUP_RETRY_TIMES));
+        Duration sleep = options.retrySleep().orElse(Duration.ofSeconds(
+                config.get(ConfigOptions.BASEBACKUP_RETRY_SLEEP)));
+        long bandwidth = config.get(ConfigOptions.BANDWIDTH_LIMIT);
+        Map<String, Long> tablespaceBandwidth = config.get(ConfigOptions.TABLESPACE_BANDWIDTH_LIMIT);
+        for (int attempt = 0;; attempt++) {
+            try {
+                CopyResult total = transport.push(new CopyJob(destination, server.catalog().dataDirectory(
+                        backup.id()), List.of(), ReuseMode.OFF, null, bandwidth), listener);
+                for (Tablespace tablespace : backup.tablespaces()) {
+                    total = total.plus(transport.push(new CopyJob(locations.get(tablespace.name()),
+                            server.catalog().tablespaceDirectory(backup.id(), tablespace), List.of(), ReuseMode.OFF,
+                            null, tablespaceBandwidth.getOrDefault(tablespace.name(), bandwidth)), listener));
+                }
+                return total;
+            } catch (BarmanException e) {
+                if (attempt >= retries) {
+                    throw new BarmanException("recovery of backup " + backup.id() + " into " + destination
+                            + " failed: " + e.getMessage(), e);
+                }
+                LOG.warn("Copy for recovery failed ({}); attempt {} of {} in {} s", e.getMessage(), attempt + 2,
+                        retries + 1, sleep.toSeconds());
+                try {
+                    Thread.sleep(sleep.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private record Staged(int walFiles, String settingsFile, String signalFile) {
+    }
+
+    private Staged stage(Transport transport, BackupInfo backup, Map<String, String> locations,
+            List<WalFileInfo> wal, Map<String, String> settings, String header, List<String> warnings) {
+        boolean local = options.remoteSshCommand().isEmpty();
+        Path staging;
+        try {
+            staging = local ? Path.of(destination, STAGING) : Files.createTempDirectory("barman-recover");
+            Files.createDirectories(staging);
+            Path data = server.catalog().dataDirectory(backup.id());
+            int walFiles = writeWal(staging, wal);
+            boolean modern = backup.version() >= 120000;
+            Path autoConf = data.resolve("postgresql.auto.conf");
+            String auto = Files.exists(autoConf) ? Files.readString(autoConf) : "";
+            String settingsFile;
+            String signalFile = null;
+            if (modern) {
+                Files.writeString(staging.resolve("postgresql.auto.conf"), RecoveryConfig.autoConf(auto, settings,
+                        header));
+                settingsFile = "postgresql.auto.conf";
+                signalFile = options.standbyMode() ? "standby.signal" : "recovery.signal";
+                Files.writeString(staging.resolve(signalFile), "");
+            } else {
+                Files.writeString(staging.resolve("recovery.conf"), RecoveryConfig.recoveryConf(settings,
+                        options.standbyMode(), header));
+                Files.writeString(staging.resolve("postgresql.auto.conf"), RecoveryConfig.commentOut(auto, false)
+                        + "archive_mode = off\n");
+                settingsFile = "recovery.conf";
+            }
+            Path conf = data.resolve("postgresql.conf");
+            if (Files.exists(conf)) {
+                String original = Files.readString(conf);
+                List<String> disabled = RecoveryConfig.disabledSettings(original);
+                Files.writeString(staging.resolve("postgresql.conf"), RecoveryConfig.commentOut(original, true));
+                if (!disabled.isEmpty()) {
+                    warnings.add("archiving is disabled in the copy: archive_mode = off in postgresql.auto.conf, and "
+                            + String.join(", ", disabled) + " commented out with " + RecoveryConfig.COMMENT.strip()
+                            + " in postgresql.conf");
+                }
+            }
+            if (!backup.tablespaces().isEmpty()) {
+                StringBuilder map = new StringBuilder();
+                backup.tablespaces().forEach(t -> map.append(t.oid()).append(' ').append(locations.get(t.name()))
+                        .append('\n'));
+                Files.writeString(staging.resolve("tablespace_map"), map);
+            }
+            if (!local) {
+                transport.push(CopyJob.of(destination + "/" + STAGING, staging), CopyListener.NONE);
+            }
+            StringBuilder finish = new StringBuilder("set -e; cd " + quote(destination)
+                    + "; rm -f standby.signal recovery.signal recovery.conf; ");
+            if (walFiles > 0) {
+                finish.append("rm -rf " + WAL_FOLDER + "; mv " + STAGING + "/" + WAL_FOLDER + " " + WAL_FOLDER + "; ");
+            }
+            finish.append("cp -a " + STAGING + "/. . ; rm -rf " + STAGING + "; ");
+            for (Tablespace tablespace : backup.tablespaces()) {
+                finish.append("ln -sfn ").append(quote(locations.get(tablespace.name()))).append(" pg_tblspc/")
+                        .append(tablespace.oid()).append("; chmod 700 ").append(quote(locations.get(
+                                tablespace.name()))).append("; ");
+            }
+            finish.append("chmod 700 .; sync");
+            run(transport, finish.toString());
+            if (!local) {
+                deleteTree(staging);
+            }
+            return new Staged(walFiles, settingsFile, signalFile);
+        } catch (IOException e) {
+            throw new BarmanException("cannot prepare the recovery settings of " + destination + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private int writeWal(Path staging, List<WalFileInfo> wal) throws IOException {
+        int count = 0;
+        Path folder = staging.resolve(WAL_FOLDER);
+        FileSystemWalArchive archive = server.walArchive();
+        for (WalFileInfo entry : wal) {
+            Files.createDirectories(folder);
+            try (InputStream in = archive.open(entry.name());
+                    OutputStream out = Files.newOutputStream(folder.resolve(entry.name().fileName()))) {
+                in.transferTo(out);
+            }
+            count++;
+        }
+        return count;
+    }
+
+    private String getWalCommand() {
+        String launcher = System.getProperty("barman.launcher", "barman");
+        StringBuilder command = new StringBuilder(quoteIfNeeded(launcher));
+        Path configFile = server.barman().config().mainFile();
+        boolean defaultConfig = ConfigLoader.defaultLocations().stream().filter(Files::isRegularFile).findFirst()
+                .map(path -> path.toAbsolutePath().normalize().equals(configFile)).orElse(false);
+        if (!defaultConfig) {
+            command.append(" -c ").append(quoteIfNeeded(configFile.toString()));
+        }
+        command.append(" -q get-wal ").append(config.name()).append(" %f > %p");
+        if (options.remoteSshCommand().isEmpty()) {
+            return command.toString();
+        }
+        String user = server.barman().config().global().get(ConfigOptions.BARMAN_USER);
+        String host = config.get(ConfigOptions.BARMAN_HOST);
+        if (host == null) {
+            try {
+                host = InetAddress.getLocalHost().getCanonicalHostName();
+            } catch (UnknownHostException e) {
+                host = "localhost";
+            }
+        }
+        return "ssh " + user + "@" + host + " " + quoteIfNeeded(command.toString().replace(" > %p", ""))
+                + " > %p";
+    }
+
+    private List<String> standardWarnings(BackupInfo backup, boolean getWal) {
+        List<String> warnings = new ArrayList<>();
+        String pgdata = backup.pgdata() == null ? "" : backup.pgdata() + "/";
+        for (String file : new String[] {backup.configFile(), backup.hbaFile(), backup.identFile()}) {
+            if (file != null && !file.startsWith(pgdata)) {
+                warnings.add(file + " lived outside PGDATA: the backup's copy of it is in " + destination + "/"
+                        + Path.of(file).getFileName() + "; check it, and put it back where your PostgreSQL expects "
+                        + "it if that is not in the data folder");
+            }
+        }
+        if (!backup.includedFiles().isEmpty()) {
+            warnings.add("these included configuration files are not in the backup: " + String.join(", ",
+                    backup.includedFiles()) + "; restore them yourself");
+        }
+        warnings.add("symbolic links inside PGDATA other than the tablespaces of pg_tblspc are not tracked by "
+                + "Barman: recreate any your cluster had");
+        if (getWal) {
+            warnings.add("restore_command calls barman get-wal: test it once as the OS user that runs the copy "
+                    + "before relying on it");
+        }
+        warnings.add("start the copy as the OS user that owns it (chown -R postgres: " + destination + " first if "
+                + "needed): a cluster started by the barman user makes barman its superuser");
+        return warnings;
+    }
+
+    private static String quote(String text) {
+        return "'" + text.replace("'", "'\\''") + "'";
+    }
+
+    private static String quoteIfNeeded(String text) {
+        return text.matches("[A-Za-z0-9_./%=:@+-]+") ? text : quote(text);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

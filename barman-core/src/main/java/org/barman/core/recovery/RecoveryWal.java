@@ -1,0 +1,146 @@
+package org.barman.core.recovery;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import org.barman.api.BackupInfo;
+import org.barman.api.BarmanException;
+import org.barman.api.Lsn;
+import org.barman.api.WalFileInfo;
+import org.barman.api.WalSegmentName;
+
+/**
+ * Which archived WAL files a recovery needs, and the refusal to start one that cannot reach its target because
+ * a file is missing: from the backup's first WAL segment to the target (or the end of the archive), on the
+ * timelines the target timeline descends from, with every history file.
+ */
+public final class RecoveryWal {
+
+    private RecoveryWal() {
+    }
+
+    /**
+     * @param serverName the server, for messages
+     * @param backup the backup recovered
+     * @param archive the archive's files, in WAL order
+     * @param history the target timeline's ancestry
+     * @param target the recovery target
+     * @return the files to make available to the recovery, history files first
+     * @throws BarmanException naming the first missing file
+     */
+    public static List<WalFileInfo> select(String serverName, BackupInfo backup, List<WalFileInfo> archive,
+            TimelineHistory history, RecoveryTarget target) {
+        long size = backup.xlogSegmentSize();
+        long beginSeg = backup.beginWal().segmentNumber(size);
+        long endSeg = backup.endWal().segmentNumber(size);
+        if (!history.includes(backup.timeline())) {
+            throw new BarmanException("timeline " + history.timeline() + " does not descend from timeline "
+                    + backup.timeline() + " of backup " + backup.id() + ": choose another --target-tli");
+        }
+        List<WalFileInfo> selected = new ArrayList<>();
+        archive.stream().filter(entry -> entry.name().kind() == WalSegmentName.Kind.HISTORY).forEach(selected::add);
+
+        TreeMap<Long, List<WalFileInfo>> bySegment = new TreeMap<>();
+        for (WalFileInfo entry : archive) {
+            WalSegmentName name = entry.name();
+            if (name.kind() != WalSegmentName.Kind.SEGMENT || !history.includes(name.timeline())) {
+                continue;
+            }
+            long seg = name.segmentNumber(size);
+            if (seg < beginSeg || !withinTimeline(history, name.timeline(), seg, size)) {
+                continue;
+            }
+            bySegment.computeIfAbsent(seg, key -> new ArrayList<>()).add(entry);
+        }
+        long bound = upperBound(target, bySegment, endSeg, size);
+        long lastAvailable = bySegment.isEmpty() ? beginSeg - 1 : bySegment.lastKey();
+        long last = Math.max(endSeg, Math.min(bound, lastAvailable));
+        for (long seg = beginSeg; seg <= last; seg++) {
+            List<WalFileInfo> files = bySegment.get(seg);
+            if (files == null) {
+                WalSegmentName missing = WalSegmentName.ofSegmentNumber(timelineFor(history, seg, size), seg, size);
+                String why = seg <= endSeg ? "it makes backup " + backup.id() + " consistent"
+                        : "recovery to " + target.describe() + " replays it (later WAL files exist)";
+                throw new BarmanException("WAL file " + missing + " is missing from the archive of server "
+                        + serverName + ", and " + why + ": nothing was copied");
+            }
+            selected.addAll(files);
+        }
+        return selected;
+    }
+
+    private static boolean withinTimeline(TimelineHistory history, long timeline, long seg, long size) {
+        long start = history.startOf(timeline).segmentNumber(size);
+        Lsn end = history.endOf(timeline);
+        return seg >= start && (end == null || seg <= end.segmentNumber(size));
+    }
+
+    private static long timelineFor(TimelineHistory history, long seg, long size) {
+        for (TimelineHistory.Switch step : history.ancestors()) {
+            if (seg < step.at().segmentNumber(size)) {
+                return step.parent();
+            }
+        }
+        return history.timeline();
+    }
+
+    private static long upperBound(RecoveryTarget target, TreeMap<Long, List<WalFileInfo>> bySegment, long endSeg,
+            long size) {
+        switch (target.kind()) {
+            case IMMEDIATE -> {
+                return endSeg;
+            }
+            case LSN -> {
+                return Math.max(endSeg, target.lsn().orElseThrow().segmentNumber(size));
+            }
+            case TIME -> {
+                double limit = target.time().map(OffsetDateTime::toInstant).orElseThrow().toEpochMilli() / 1000.0;
+                for (Map.Entry<Long, List<WalFileInfo>> entry : bySegment.entrySet()) {
+                    if (entry.getKey() >= endSeg && entry.getValue().stream().anyMatch(file -> file.time() > limit)) {
+                        return entry.getKey();
+                    }
+                }
+                return Long.MAX_VALUE;
+            }
+            default -> {
+                return Long.MAX_VALUE;
+            }
+        }
+    }
+
+    /**
+     * @param backup a backup
+     * @param histories the parsed history files of the archive, by timeline
+     * @param requested {@code --target-tli}: a number, latest, current, or empty for latest
+     * @param serverName the server, for messages
+     * @return the ancestry of the target timeline
+     * @throws BarmanException for a timeline the archive does not know
+     */
+    public static TimelineHistory targetHistory(BackupInfo backup, Map<Long, TimelineHistory> histories,
+            Optional<String> requested, String serverName) {
+        long backupTimeline = backup.timeline();
+        String wanted = requested.orElse("latest");
+        long timeline;
+        if (wanted.equals("current")) {
+            timeline = backupTimeline;
+        } else if (wanted.equals("latest")) {
+            timeline = histories.values().stream().filter(h -> h.includes(backupTimeline))
+                    .mapToLong(TimelineHistory::timeline).max().orElse(backupTimeline);
+            timeline = Math.max(timeline, backupTimeline);
+        } else {
+            timeline = Long.parseLong(wanted);
+            if (timeline != backupTimeline && !histories.containsKey(timeline)) {
+                throw new BarmanException("timeline " + timeline + " is unknown to the archive of server "
+                        + serverName + ": backup " + backup.id() + " is on timeline " + backupTimeline
+                        + (histories.isEmpty() ? " and the archive has no history file"
+                                : " and the archive has history files for timelines " + histories.keySet()));
+            }
+        }
+        TimelineHistory history = histories.get(timeline);
+        return history != null ? history : new TimelineHistory(timeline, List.of());
+    }
+}
