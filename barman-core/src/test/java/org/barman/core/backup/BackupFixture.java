@@ -28,13 +28,21 @@ public final class BackupFixture implements AutoCloseable {
     private final Path config;
 
     public BackupFixture(String... serverOptions) throws IOException {
+        this(15, serverOptions);
+    }
+
+    /**
+     * @param major the PostgreSQL major version (15 from Debian, the others from the testkit's binaries)
+     * @param serverOptions lines added to the [main] section
+     */
+    public BackupFixture(int major, String... serverOptions) throws IOException {
         root = Files.createTempDirectory("barman-backup-it");
         Path incoming = root.resolve("home/main/incoming");
         Files.createDirectories(incoming);
         tablespaceLocation = root.resolve("tablespaces/tbs1");
         Files.createDirectories(tablespaceLocation);
         PostgresCluster.grantToClusterUser(root);
-        pg = PostgresCluster.builder().setting("archive_mode", "on")
+        pg = PostgresCluster.builder().majorVersion(major).setting("archive_mode", "on")
                 .setting("archive_command", "rsync -a %p " + incoming + "/%f")
                 .setting("checkpoint_timeout", "30min").setting("track_commit_timestamp", "on").start();
         pg.execute("CREATE TABLESPACE tbs1 LOCATION '" + tablespaceLocation + "'");
@@ -112,7 +120,12 @@ public final class BackupFixture implements AutoCloseable {
 
     /** Starts a restored copy on a new port and waits until its recovery ended. */
     public static PostgresCluster start(Path data) {
-        PostgresCluster copy = PostgresCluster.startExisting(data, 15, Map.of());
+        return start(data, 15);
+    }
+
+    /** Starts a restored copy with the binaries of a major version and waits until its recovery ended. */
+    public static PostgresCluster start(Path data, int major) {
+        PostgresCluster copy = PostgresCluster.startExisting(data, major, Map.of());
         copy.awaitRecoveryEnd(Duration.ofMinutes(2));
         return copy;
     }

@@ -49,6 +49,7 @@ class RecoveryIT {
                 Optional.empty(), Duration.ofMinutes(1)), CopyListener.NONE);
         assertThat(backup.status()).isEqualTo(BackupStatus.DONE);
         String[] xids = new String[4];
+        String last = null;
         for (int batch = 1; batch <= 3; batch++) {
             try (var connection = pg.connect()) {
                 connection.setAutoCommit(false);
@@ -65,12 +66,11 @@ class RecoveryIT {
             if (batch == 1) {
                 lsn1 = pg.queryValue("SELECT pg_current_wal_lsn()");
             }
-            pg.execute("SELECT pg_switch_wal()");
+            last = pg.queryValue("SELECT pg_walfile_name(pg_switch_wal())");
         }
         xid2 = xids[2];
         commitTime2 = pg.queryValue("SELECT to_char(pg_xact_commit_timestamp('" + xid2 + "'::xid) AT TIME ZONE "
                 + "'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00:00'");
-        String last = pg.queryValue("SELECT pg_walfile_name(pg_current_wal_lsn() - 1)");
         Path incoming = server.config().incomingWalsDirectory();
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (server.walArchive().find(WalSegmentName.parse(last)).isEmpty()) {

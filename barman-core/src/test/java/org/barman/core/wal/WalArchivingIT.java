@@ -84,8 +84,7 @@ class WalArchivingIT {
         List<String> switched = new ArrayList<>();
         for (int i = 0; i < segments; i++) {
             pg.execute("INSERT INTO filler(payload) SELECT md5(g::text) FROM generate_series(1, 20000) g");
-            switched.add(pg.queryValue("SELECT pg_walfile_name(pg_current_wal_lsn())"));
-            pg.execute("SELECT pg_switch_wal()");
+            switched.add(pg.queryValue("SELECT pg_walfile_name(pg_switch_wal())"));
         }
         return switched;
     }
