@@ -307,16 +307,16 @@ public final class RecoveryExecutor {
                 settingsFile = "recovery.conf";
             }
             Path conf = data.resolve("postgresql.conf");
+            List<String> disabled = new ArrayList<>(RecoveryConfig.disabledSettings(auto));
             if (Files.exists(conf)) {
                 String original = Files.readString(conf);
-                List<String> disabled = RecoveryConfig.disabledSettings(original);
+                disabled.addAll(RecoveryConfig.disabledSettings(original));
                 Files.writeString(staging.resolve("postgresql.conf"), RecoveryConfig.commentOut(original, true));
-                if (!disabled.isEmpty()) {
-                    warnings.add("archiving is disabled in the copy: archive_mode = off in postgresql.auto.conf, and "
-                            + String.join(", ", disabled) + " commented out with " + RecoveryConfig.COMMENT.strip()
-                            + " in postgresql.conf");
-                }
             }
+            warnings.add("archiving is disabled in the copy, so that it never archives into this server's archive: "
+                    + "archive_mode = off in postgresql.auto.conf" + (disabled.isEmpty() ? "" : ", and the original "
+                    + String.join(", ", disabled) + " lines kept as " + RecoveryConfig.COMMENT.strip() + " comments")
+                    + "; set archiving up again once the copy is in service");
             if (!backup.tablespaces().isEmpty()) {
                 StringBuilder map = new StringBuilder();
                 backup.tablespaces().forEach(t -> map.append(t.oid()).append(' ').append(locations.get(t.name()))
