@@ -1,0 +1,179 @@
+package org.barman.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.barman.testkit.PostgresCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The command line as a DBA runs it, as processes of the built distribution, against a real PostgreSQL 15:
+ * check, backup, list-backup, show-backup, get-wal, and a point-in-time recovery whose restore_command calls
+ * barman get-wal. Barman runs as the postgres OS user (barman_user = postgres), as it does when it shares the
+ * database host, so that the recovered cluster's restore_command may call it.
+ */
+class EndToEndIT {
+
+    static Path work;
+    static Path distribution;
+    static Path config;
+    static PostgresCluster pg;
+
+    record Result(int exitCode, byte[] out, String err) {
+        String text() {
+            return new String(out, StandardCharsets.UTF_8);
+        }
+    }
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        String property = System.getProperty("barman.distribution");
+        if (property == null || !Files.isExecutable(Path.of(property, "bin", "barman"))) {
+            fail("system property barman.distribution must name the built distribution (run mvn verify)");
+        }
+        assertThat(System.getProperty("user.name")).as("this test runs Barman as postgres: it needs root")
+                .isEqualTo("root");
+        work = Files.createTempDirectory("barman-e2e");
+        distribution = work.resolve("dist");
+        DistributionIT.copyTree(Path.of(property), distribution);
+        Path incoming = work.resolve("home/main/incoming");
+        Files.createDirectories(incoming);
+        PostgresCluster.grantToClusterUser(work);
+        pg = PostgresCluster.builder().setting("archive_mode", "on")
+                .setting("archive_command", "rsync -a %p " + incoming + "/%f").start();
+        config = work.resolve("barman.conf");
+        Files.writeString(config, "[barman]\nbarman_home = " + work.resolve("home") + "\nbarman_user = postgres\n"
+                + "log_file = " + work.resolve("home/barman.log") + "\ncompression = zstd\n\n[main]\n"
+                + "description = \"End to end\"\nconninfo = " + pg.conninfo() + "\n");
+        PostgresCluster.grantToClusterUser(work);
+    }
+
+    @AfterAll
+    static void tearDown() throws IOException {
+        if (pg != null) {
+            pg.close();
+        }
+        if (work != null) {
+            try (Stream<Path> paths = Files.walk(work)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    static Result barman(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("runuser", "-u", "postgres", "--",
+                distribution.resolve("bin/barman").toString(), "-c", config.toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(work, "out", ".bin");
+        Path err = Files.createTempFile(work, "err", ".txt");
+        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .start();
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("barman " + String.join(" ", args)).isTrue();
+        Result result = new Result(process.exitValue(), Files.readAllBytes(out), Files.readString(err));
+        Files.delete(out);
+        Files.delete(err);
+        return result;
+    }
+
+    static void archiveUpTo(String wal) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (true) {
+            Result cron = barman("-q", "cron");
+            assertThat(cron.exitCode()).as(cron.err()).isZero();
+            Path xlogDb = work.resolve("home/main/wals/xlog.db");
+            if (Files.exists(xlogDb) && Files.readString(xlogDb).contains(wal + "\t")) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("WAL " + wal + " archived").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
+    void checkBackupListShowGetWalAndRecoverToARestorePointWithGetWal() throws Exception {
+        archiveUpTo(pg.queryValue("SELECT pg_walfile_name(pg_switch_wal())"));
+        Result check = barman("check", "main");
+        assertThat(check.exitCode()).as(check.text() + check.err()).isZero();
+        assertThat(check.text()).startsWith("Server main:\n\tPostgreSQL: OK");
+        Result nagios = barman("check", "--nagios", "all");
+        assertThat(nagios.text()).startsWith("BARMAN OK - Ready to serve the Espresso backup for 1 server");
+
+        Result backup = barman("backup", "--wait", "--immediate-checkpoint", "main");
+        assertThat(backup.exitCode()).as(backup.err()).isZero();
+        assertThat(backup.text()).containsPattern("Backup \\d{8}T\\d{6} of server main: DONE");
+        Result list = barman("list-backup", "main");
+        assertThat(list.text()).matches("main \\d{8}T\\d{6} - \\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4} - "
+                + "Size: .* - WAL Size: .*\n");
+        Result show = barman("show-backup", "main", "latest");
+        assertThat(show.text()).contains("Status").contains("DONE");
+
+        pg.execute("CREATE TABLE e2e(id int)");
+        pg.execute("INSERT INTO e2e SELECT generate_series(1, 700)");
+        pg.execute("SELECT pg_create_restore_point('e2e-point')");
+        pg.execute("INSERT INTO e2e SELECT generate_series(1, 300)");
+        String last = pg.queryValue("SELECT pg_walfile_name(pg_switch_wal())");
+        archiveUpTo(last);
+
+        Result wal = barman("get-wal", "main", last);
+        assertThat(wal.exitCode()).as(wal.err()).isZero();
+        assertThat(wal.out()).hasSize(16 * 1024 * 1024);
+        Result missing = barman("get-wal", "main", "0000000100000000000000FF");
+        assertThat(missing.exitCode()).isNotZero();
+        assertThat(missing.out()).isEmpty();
+        assertThat(missing.err()).isEqualTo("ERROR: WAL file 0000000100000000000000FF is not in the archive of "
+                + "server main\n");
+
+        Path destination = work.resolve("recovered");
+        Result recover = barman("recover", "--get-wal", "--target-name", "e2e-point", "--target-action", "promote",
+                "main", "latest", destination.toString());
+        assertThat(recover.exitCode()).as(recover.err()).isZero();
+        assertThat(recover.text()).contains("restore_command = " + distribution.resolve("bin/barman") + " -c "
+                + config + " -q get-wal main %f > %p");
+        assertThat(destination.resolve("barman_wal")).doesNotExist();
+        try (PostgresCluster copy = PostgresCluster.startExisting(destination, 15, Map.of())) {
+            copy.awaitRecoveryEnd(Duration.ofMinutes(2));
+            assertThat(copy.queryValue("SELECT count(*) FROM e2e")).isEqualTo("700");
+        }
+    }
+
+    @Test
+    void aSecondBackupOfTheSameServerFailsAtOnceNamingThePid() throws Exception {
+        Files.writeString(config, Files.readString(config) + "bandwidth_limit = 2000\n");
+        try {
+            List<String> command = List.of("runuser", "-u", "postgres", "--",
+                    distribution.resolve("bin/barman").toString(), "-c", config.toString(), "-q", "backup", "main");
+            Path lock = work.resolve("home/.main-backup.lock");
+            String before = Files.exists(lock) ? Files.readString(lock) : "";
+            Process first = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!Files.exists(lock) || Files.readString(lock).isBlank() || Files.readString(lock).equals(before)) {
+                assertThat(System.nanoTime()).isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            String holder = Files.readString(lock).strip();
+            Result second = barman("backup", "main");
+            first.destroy();
+            first.waitFor(60, TimeUnit.SECONDS);
+            assertThat(second.exitCode()).isNotZero();
+            assertThat(second.err()).isEqualTo("ERROR: backup of server main is already running (pid " + holder
+                    + ", lock file " + lock + ")\n");
+        } finally {
+            Files.writeString(config, Files.readString(config).replace("bandwidth_limit = 2000\n", ""));
+        }
+    }
+}
