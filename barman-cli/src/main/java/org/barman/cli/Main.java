@@ -40,6 +40,10 @@ public final class Main {
      * @return the exit code
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err, java.io.OutputStream binaryOut) {
+        java.util.OptionalInt fast = GetWalFastPath.run(args, err, binaryOut);
+        if (fast.isPresent()) {
+            return fast.getAsInt();
+        }
         CommandLine commandLine = BarmanCommand.commandLine(binaryOut);
         commandLine.setOut(out);
         commandLine.setErr(err);

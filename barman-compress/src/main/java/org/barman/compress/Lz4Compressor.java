@@ -23,18 +23,27 @@ final class Lz4Compressor extends LibraryCompressor {
 
     private static final int FIRST_HIGH_COMPRESSION_LEVEL = 3;
 
-    private final LZ4Compressor blockCompressor;
+    private volatile LZ4Compressor blockCompressor;
 
     Lz4Compressor(int level) {
         super(NAME, MAGIC, level);
-        LZ4Factory factory = LZ4Factory.fastestInstance();
-        this.blockCompressor = level < FIRST_HIGH_COMPRESSION_LEVEL
-                ? factory.fastCompressor() : factory.highCompressor(level);
+    }
+
+    /** The native library loads on first use only: creating a compressor to read a magic number costs nothing. */
+    private LZ4Compressor blockCompressor() {
+        LZ4Compressor compressor = blockCompressor;
+        if (compressor == null) {
+            LZ4Factory factory = LZ4Factory.fastestInstance();
+            compressor = level() < FIRST_HIGH_COMPRESSION_LEVEL ? factory.fastCompressor()
+                    : factory.highCompressor(level());
+            blockCompressor = compressor;
+        }
+        return compressor;
     }
 
     @Override
     OutputStream openEncoder(OutputStream out) throws IOException {
-        return new LZ4FrameOutputStream(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB, -1L, blockCompressor,
+        return new LZ4FrameOutputStream(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB, -1L, blockCompressor(),
                 XXHashFactory.fastestInstance().hash32(), LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE,
                 LZ4FrameOutputStream.FLG.Bits.CONTENT_CHECKSUM);
     }

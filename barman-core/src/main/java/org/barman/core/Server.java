@@ -48,7 +48,6 @@ import org.barman.core.wal.FileSystemWalArchive;
 /** One configured PostgreSQL server and what Barman does for it. */
 public final class Server {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Server.class);
 
     private final Barman barman;
     private final ServerConfig config;
@@ -281,11 +280,11 @@ public final class Server {
             if (missing.isEmpty()) {
                 BackupInfo done = info.toBuilder().status(BackupStatus.DONE).build();
                 catalog().save(done);
-                LOG.info("Backup {} of server {} is DONE: every WAL file it needs is archived", info.id(), name());
+                Log.LOG.info("Backup {} of server {} is DONE: every WAL file it needs is archived", info.id(), name());
                 return done;
             }
             if (System.nanoTime() >= deadline) {
-                LOG.info("Backup {} of server {} waits for WAL file {} to be archived; barman cron completes it",
+                Log.LOG.info("Backup {} of server {} waits for WAL file {} to be archived; barman cron completes it",
                         info.id(), name(), missing.get());
                 return info;
             }
@@ -321,7 +320,7 @@ public final class Server {
         for (BackupInfo info : catalog().oldestFirst()) {
             if (info.status() == BackupStatus.WAITING_FOR_WALS && firstMissingWal(info).isEmpty()) {
                 catalog().save(info.toBuilder().status(BackupStatus.DONE).build());
-                LOG.info("Backup {} of server {} is DONE: every WAL file it needs is archived", info.id(), name());
+                Log.LOG.info("Backup {} of server {} is DONE: every WAL file it needs is archived", info.id(), name());
             }
         }
     }
@@ -389,5 +388,10 @@ public final class Server {
             shown.put(ConfigOptions.RETENTION_POLICY.name(), barman.plugins().retentionPolicy(policy).describe());
         }
         return shown;
+    }
+
+    /** Logging starts on first use: {@code get-wal}, run once per WAL file, never logs when it succeeds. */
+    private static final class Log {
+        static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Server.class);
     }
 }

@@ -20,8 +20,6 @@ import org.barman.api.RetentionPolicy;
 import org.barman.api.RetentionPolicyProvider;
 import org.barman.api.Transport;
 import org.barman.api.TransportProvider;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The providers found on the class path: compressors, transports, retention policies and backup strategies.
@@ -32,7 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Plugins {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Plugins.class);
 
     private final Map<String, CompressorProvider> compressors;
     private final Map<String, TransportProvider> transports;
@@ -99,7 +96,6 @@ public final class Plugins {
                         + previous.getClass().getName() + " and " + provider.getClass().getName()
                         + " (remove one of the jars)");
             }
-            LOG.debug("Registered {} {} ({})", kind, providerName, provider.getClass().getName());
         }
         return Collections.unmodifiableMap(map);
     }
@@ -220,4 +216,5 @@ public final class Plugins {
     public String retentionPolicySyntax() {
         return String.join(" | ", retentionPolicies.stream().map(RetentionPolicyProvider::syntax).toList());
     }
+
 }

@@ -39,8 +39,6 @@ import org.barman.core.io.Durable;
 import org.barman.core.lock.FileLock;
 import org.barman.core.lock.Locks;
 import org.barman.core.plugin.Plugins;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A server's WAL archive in Barman's layout: {@code wals/<TTTTTTTTXXXXXXXX>/<segment>}, history files at the top
@@ -54,7 +52,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileSystemWalArchive implements WalArchive {
 
-    private static final Logger LOG = LoggerFactory.getLogger(FileSystemWalArchive.class);
     private static final Pattern HASH_DIRECTORY = Pattern.compile("[0-9A-F]{16}");
     private static final DateTimeFormatter ERROR_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
     private static final int BUFFER = 256 * 1024;
@@ -172,7 +169,7 @@ public final class FileSystemWalArchive implements WalArchive {
                     String fileName = file.getFileName().toString();
                     if (!WalSegmentName.isValid(fileName)) {
                         movedToErrors.add(moveToErrors(file, "unknown"));
-                        LOG.warn("{} is not a WAL file name: moved to {}", file, movedToErrors.get(
+                        Log.LOG.warn("{} is not a WAL file name: moved to {}", file, movedToErrors.get(
                                 movedToErrors.size() - 1));
                         continue;
                     }
@@ -180,7 +177,7 @@ public final class FileSystemWalArchive implements WalArchive {
                     Optional<String> incomplete = incompleteReason(file, name);
                     if (incomplete.isPresent()) {
                         skipped.add(fileName);
-                        LOG.warn("{} left in the incoming folder: {}", file, incomplete.get());
+                        Log.LOG.warn("{} left in the incoming folder: {}", file, incomplete.get());
                         continue;
                     }
                     Map<String, String> environment = hooks != null && hooks.any() ? hookEnvironment(file, name)
@@ -219,7 +216,7 @@ public final class FileSystemWalArchive implements WalArchive {
         } catch (IOException | BarmanException e) {
             failure = "archiving WAL of server " + server.name() + " stopped: " + message(e)
                     + "; the files not archived stay in " + incoming;
-            LOG.error(failure, e);
+            Log.LOG.error(failure, e);
         }
         if (!pending.isEmpty()) {
             pending.forEach(path -> skipped.add(path.getFileName().toString()));
@@ -307,7 +304,7 @@ public final class FileSystemWalArchive implements WalArchive {
         }
         for (Stored item : stored) {
             Files.deleteIfExists(item.file());
-            LOG.info("Archived {} ({} bytes, compression {})", item.entry().name(), item.entry().size(),
+            Log.LOG.info("Archived {} ({} bytes, compression {})", item.entry().name(), item.entry().size(),
                     item.entry().compression() == null ? "none" : item.entry().compression());
         }
         Durable.syncDirectory(incoming);
@@ -320,17 +317,17 @@ public final class FileSystemWalArchive implements WalArchive {
                 if (xlogDb.read().stream().noneMatch(entry -> entry.name().equals(name))) {
                     xlogDb.append(List.of(new WalFileInfo(name, Files.size(target), mtime(file),
                             detect(target).orElse(null))));
-                    LOG.info("{} was archived by an interrupted run: index completed", name);
+                    Log.LOG.info("{} was archived by an interrupted run: index completed", name);
                 }
             }
             Files.delete(file);
             Durable.syncDirectory(incoming);
             duplicates.add(name.fileName());
-            LOG.info("{} is already archived with the same content: dropped from the incoming folder", name);
+            Log.LOG.info("{} is already archived with the same content: dropped from the incoming folder", name);
         } else {
             Path moved = moveToErrors(file, "duplicate");
             movedToErrors.add(moved);
-            LOG.warn("{} is already archived with a different content: the new copy is kept as {}", name, moved);
+            Log.LOG.warn("{} is already archived with a different content: the new copy is kept as {}", name, moved);
         }
     }
 
@@ -462,7 +459,7 @@ public final class FileSystemWalArchive implements WalArchive {
                 Path file = pathOf(entry.name());
                 Files.deleteIfExists(file);
                 directories.add(file.getParent());
-                LOG.info("Removed WAL file {} of server {}", entry.name(), server.name());
+                Log.LOG.info("Removed WAL file {} of server {}", entry.name(), server.name());
             }
             for (Path directory : directories) {
                 try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
@@ -500,7 +497,7 @@ public final class FileSystemWalArchive implements WalArchive {
                 }
             }
             xlogDb.rewrite(new ArrayList<>(entries.values()));
-            LOG.info("Rebuilt {} of server {}: {} files", xlogDb.file(), server.name(), entries.size());
+            Log.LOG.info("Rebuilt {} of server {}: {} files", xlogDb.file(), server.name(), entries.size());
             return entries.size();
         } catch (IOException e) {
             throw new BarmanException("cannot rebuild " + xlogDb.file() + ": " + message(e), e);
@@ -514,7 +511,7 @@ public final class FileSystemWalArchive implements WalArchive {
         }
         WalSegmentName name = WalSegmentName.parse(fileName);
         if (!name.directoryName().equals(directory)) {
-            LOG.warn("{} is not in the folder its name belongs to ({}): not indexed", file,
+            Log.LOG.warn("{} is not in the folder its name belongs to ({}): not indexed", file,
                     name.directoryName().isEmpty() ? "the top of " + wals : name.directoryName());
             return;
         }
@@ -539,5 +536,10 @@ public final class FileSystemWalArchive implements WalArchive {
         public void close() throws IOException {
             flush();
         }
+    }
+
+    /** Logging starts on first use: {@code get-wal}, run once per WAL file, never logs when it succeeds. */
+    private static final class Log {
+        static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FileSystemWalArchive.class);
     }
 }
