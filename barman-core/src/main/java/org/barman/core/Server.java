@@ -143,7 +143,7 @@ public final class Server {
     }
 
     /**
-     * What the retention policy says of every backup now (the Barman's clock): the status {@code list-backup}
+     * What the retention policy says of every backup now (by the Barman clock): the status {@code list-backup}
      * and {@code show-backup} print, and the first WAL file to keep.
      *
      * @return the verdict; every backup NONE when no policy is set
