@@ -397,8 +397,9 @@ public final class Server {
                     name(), busy.getMessage());
             listener.retentionSkipped(this, busy.getMessage());
             return true;
-        } catch (BarmanException e) {
-            LOG.error("Retention policy of server {} not enforced: {}", name(), e.getMessage());
+        } catch (RuntimeException e) {
+            // a BarmanException, or a retention policy plug-in's bug: the other servers' cron goes on
+            LOG.error("Retention policy of server {} not enforced: {}", name(), e.getMessage(), e);
             listener.failed(this, "retention policy of server " + name() + " not enforced: " + e.getMessage());
             return false;
         }

@@ -318,6 +318,19 @@ class RetentionCronTest {
     }
 
     @Test
+    void aDoneBackupWithoutEndTimeCountsAsInsideTheWindowAndNeverCoversIt() throws IOException {
+        Server server = fiveBackups("retention_policy = RECOVERY WINDOW OF 1 WEEKS");
+        BackupInfo newest = server.catalog().get(BackupId.parse("20240105T000000"));
+        server.catalog().save(newest.toBuilder().endTime(null).build());
+        server.barman().withClock(Clock.fixed(Instant.parse("2024-03-01T00:00:00Z"), ZoneOffset.UTC));
+
+        assertThat(server.barman().cron(new Recorder())).isTrue();
+
+        assertThat(ids(server)).containsExactly("20240102T000000", "20240104T000000", "20240105T000000");
+        assertThat(archivedNames(server)).first().isEqualTo(segment(7));
+    }
+
+    @Test
     void removingAnObsoleteBackupNeedsTheServersBackupLockAndADoneBackup() throws IOException {
         Server server = fiveBackups();
         BackupDeleter deleter = new BackupDeleter(server.config(), server.catalog(), server.walArchive());
