@@ -7,7 +7,9 @@ import java.util.Optional;
  * The verdict of a retention policy over a catalogue.
  *
  * @param statuses the status of every backup it was given
- * @param firstWalToKeep the oldest WAL segment a kept backup needs, empty when no backup is kept
+ * @param firstWalToKeep the oldest WAL segment a kept backup needs: the files before it (history files aside) are
+ *     needed by no kept backup; empty when no WAL file may be removed (no backup is kept, or the first WAL of a
+ *     kept backup is not known)
  */
 public record RetentionReport(Map<BackupId, RetentionStatus> statuses, Optional<WalSegmentName> firstWalToKeep) {
 

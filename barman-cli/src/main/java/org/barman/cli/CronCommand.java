@@ -2,14 +2,21 @@ package org.barman.cli;
 
 import java.util.concurrent.Callable;
 
+import org.barman.api.BackupInfo;
+import org.barman.api.WalFileInfo;
 import org.barman.core.CronListener;
 import org.barman.core.Server;
+import org.barman.core.retention.EnforcementReport;
 import org.barman.core.wal.ArchiveReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code barman cron}: the periodic maintenance of every server; run it every minute. */
-@Command(name = "cron", description = "Periodic maintenance of every server (WAL archiving); run it every minute.")
+/**
+ * {@code barman cron}: the periodic maintenance of every server (WAL archiving, backups waiting for WAL,
+ * retention policies); run it every minute.
+ */
+@Command(name = "cron", description = "Periodic maintenance of every server: WAL archiving, backups waiting for "
+        + "WAL, retention policies. Run it every minute.")
 final class CronCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -31,6 +38,30 @@ final class CronCommand implements Callable<Integer> {
             @Override
             public void skipped(Server server, String reason) {
                 barman.info("Skipping server " + server.name() + ": " + reason);
+            }
+
+            @Override
+            public void removingObsoleteBackup(Server server, BackupInfo backup) {
+                barman.info("Enforcing retention policy: removing backup " + backup.id() + " for server "
+                        + server.name());
+            }
+
+            @Override
+            public void retentionEnforced(Server server, EnforcementReport report) {
+                if (report.removedWal().isEmpty()) {
+                    return;
+                }
+                barman.info("Enforcing retention policy: removing WAL files of server " + server.name()
+                        + " older than " + report.firstWalKept().map(Object::toString).orElse("?") + ":");
+                for (WalFileInfo file : report.removedWal()) {
+                    barman.info("\t" + file.name());
+                }
+            }
+
+            @Override
+            public void retentionSkipped(Server server, String reason) {
+                barman.info("Skipping retention policy of server " + server.name() + ": " + reason
+                        + "; the next cron enforces it");
             }
 
             @Override

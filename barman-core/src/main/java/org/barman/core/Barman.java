@@ -1,6 +1,7 @@
 package org.barman.core;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 
@@ -29,6 +30,7 @@ public final class Barman {
     private final BarmanConfig config;
     private final Plugins plugins;
     private volatile HookScripts.RetryPause hookPause = HookScripts.RetryPause.BARMAN;
+    private volatile Clock clock = Clock.systemDefaultZone();
 
     private Barman(BarmanConfig config, Plugins plugins) {
         this.config = config;
@@ -49,8 +51,26 @@ public final class Barman {
     }
 
     /**
-     * The periodic maintenance of every server ({@code barman cron}): archives incoming WAL, under the global
-     * cron lock and each server's locks. A server whose work is already running elsewhere is skipped.
+     * Sets what "now" is for everything that depends on it: recovery windows, {@code last_backup_maximum_age}.
+     * Tests and simulations set a fixed clock instead of waiting for days to pass.
+     *
+     * @param clock the clock, the system's by default
+     * @return this
+     */
+    public Barman withClock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock is null");
+        return this;
+    }
+
+    /** @return the clock that says what "now" is ({@link #withClock}) */
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * The periodic maintenance of every server ({@code barman cron}), under the global cron lock and each server's
+     * locks: archives incoming WAL, completes backups waiting for their WAL, and enforces the retention policy
+     * ({@code retention_policy_mode = auto}). Work that already runs elsewhere is skipped and done next time.
      *
      * @param listener hears what happens to each server
      * @return whether every server's work went through

@@ -1,5 +1,7 @@
 package org.barman.core;
 
+import org.barman.api.BackupInfo;
+import org.barman.core.retention.EnforcementReport;
 import org.barman.core.wal.ArchiveReport;
 
 /** Hears what {@code barman cron} does, to print it. Every method does nothing by default. */
@@ -23,6 +25,28 @@ public interface CronListener {
      * @param reason why its work was skipped this time (another process holds its lock)
      */
     default void skipped(Server server, String reason) {
+    }
+
+    /**
+     * @param server the server
+     * @param backup a backup its retention policy made obsolete, about to be deleted
+     */
+    default void removingObsoleteBackup(Server server, BackupInfo backup) {
+    }
+
+    /**
+     * @param server the server
+     * @param report what enforcing its retention policy did
+     */
+    default void retentionEnforced(Server server, EnforcementReport report) {
+    }
+
+    /**
+     * @param server the server
+     * @param reason why its retention policy was not enforced this time (a backup of it runs); the next
+     *     {@code cron} enforces it
+     */
+    default void retentionSkipped(Server server, String reason) {
     }
 
     /**

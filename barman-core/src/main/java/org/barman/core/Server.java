@@ -14,7 +14,8 @@ import org.barman.api.BackupInfo;
 import org.barman.api.BarmanException;
 import org.barman.api.Compressor;
 import org.barman.api.PluginOptions;
-import org.barman.api.RetentionStatus;
+import org.barman.api.RetentionPolicy;
+import org.barman.api.RetentionReport;
 import org.barman.api.WalSegmentName;
 import org.barman.api.BackupStatus;
 import org.barman.api.CopyListener;
@@ -42,6 +43,8 @@ import org.barman.core.io.Durable;
 import org.barman.core.lock.FileLock;
 import org.barman.core.lock.LockBusyException;
 import org.barman.core.lock.Locks;
+import org.barman.core.retention.EnforcementReport;
+import org.barman.core.retention.RetentionEnforcer;
 import org.barman.core.wal.ArchiveReport;
 import org.barman.core.wal.FileSystemWalArchive;
 
@@ -106,7 +109,9 @@ public final class Server {
      * @return every backup, newest first
      */
     public List<BackupSummary> listBackups() {
-        return CatalogReports.list(catalog().oldestFirst(), walArchive().list(), this::retentionStatus);
+        List<BackupInfo> backups = catalog().oldestFirst();
+        RetentionReport retention = retentionReport(backups);
+        return CatalogReports.list(backups, walArchive().list(), backup -> retention.statusOf(backup.id()));
     }
 
     /**
@@ -116,16 +121,43 @@ public final class Server {
     public BackupDetails showBackup(String reference) {
         Catalog catalog = catalog();
         BackupInfo backup = catalog.resolve(reference);
-        return CatalogReports.details(catalog, walArchive().list(), backup.id(), retentionStatus(backup));
+        return CatalogReports.details(catalog, walArchive().list(), backup.id(),
+                retentionReport(catalog.oldestFirst()).statusOf(backup.id()));
     }
 
     /**
-     * The retention status shown by {@code list-backup} and {@code show-backup}: the hook where retention
-     * policies plug in. Until they are enforced, every backup is {@link RetentionStatus#NONE}, which both commands
-     * leave out (show-backup prints "not enforced").
+     * @return the server's {@code retention_policy}, empty when none is set
+     * @throws BarmanException when no installed provider reads it (the configuration was validated with other
+     *     providers)
      */
-    private RetentionStatus retentionStatus(BackupInfo backup) {
-        return RetentionStatus.NONE;
+    public Optional<RetentionPolicy> retentionPolicy() {
+        String text = config.get(ConfigOptions.RETENTION_POLICY);
+        if (text == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(barman.plugins().retentionPolicy(text));
+        } catch (IllegalArgumentException e) {
+            throw new BarmanException(config.originOf(ConfigOptions.RETENTION_POLICY) + " retention_policy: '"
+                    + text + "' cannot be read: " + e.getMessage() + "; expected "
+                    + barman.plugins().retentionPolicySyntax(), e);
+        }
+    }
+
+    /**
+     * What the retention policy says of every backup now (by the Barman clock): the status {@code list-backup}
+     * and {@code show-backup} print, and the first WAL file to keep.
+     *
+     * @return the verdict; every backup NONE when no policy is set
+     */
+    public RetentionReport retentionReport() {
+        return retentionReport(catalog().oldestFirst());
+    }
+
+    private RetentionReport retentionReport(List<BackupInfo> backups) {
+        return retentionPolicy().map(policy -> policy.evaluate(backups, barman.clock().instant(),
+                config.get(ConfigOptions.MINIMUM_REDUNDANCY)))
+                .orElseGet(() -> new RetentionReport(Map.of(), Optional.empty()));
     }
 
     /**
@@ -326,13 +358,24 @@ public final class Server {
     }
 
     /**
-     * This server's part of {@code barman cron}, under its cron lock: WAL archiving.
+     * This server's part of {@code barman cron}, under its cron lock: WAL archiving, completion of the backups
+     * waiting for WAL, then the retention policy.
      *
      * @param listener hears what happens
-     * @return whether the work went through (a server skipped because its work runs elsewhere counts as fine)
+     * @return whether the work went through (work skipped because it runs elsewhere counts as fine)
      */
     boolean cron(CronListener listener) {
         try (FileLock lock = Locks.server(config.lockDirectory(), name(), Locks.Kind.CRON)) {
+            boolean ok = cronArchiving(listener);
+            return cronRetention(listener) && ok;
+        } catch (LockBusyException busy) {
+            listener.skipped(this, busy.getMessage());
+            return true;
+        }
+    }
+
+    private boolean cronArchiving(CronListener listener) {
+        try {
             listener.archivingStarted(this);
             ArchiveReport report = archiveWal();
             listener.archived(this, report);
@@ -347,6 +390,34 @@ public final class Server {
             return true;
         } catch (BarmanException e) {
             listener.failed(this, e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Enforces the retention policy when one is set and {@code retention_policy_mode = auto}. While a backup of
+     * this server runs, its backup lock is held: retention is skipped, with a log line, and the next cron does it.
+     */
+    private boolean cronRetention(CronListener listener) {
+        try {
+            Optional<RetentionPolicy> policy = retentionPolicy();
+            if (policy.isEmpty() || !"auto".equals(config.get(ConfigOptions.RETENTION_POLICY_MODE))) {
+                return true;
+            }
+            EnforcementReport report = new RetentionEnforcer(config, policy.get(), catalog(), walArchive(),
+                    barman.clock()).enforce(backup -> listener.removingObsoleteBackup(this, backup));
+            listener.retentionEnforced(this, report);
+            report.failure().ifPresent(failure -> listener.failed(this, failure));
+            return report.succeeded();
+        } catch (LockBusyException busy) {
+            LOG.info("Retention policy of server {} not enforced this time: {}; the next barman cron enforces it",
+                    name(), busy.getMessage());
+            listener.retentionSkipped(this, busy.getMessage());
+            return true;
+        } catch (RuntimeException e) {
+            // a BarmanException, or a retention policy plug-in's bug: the other servers' cron goes on
+            LOG.error("Retention policy of server {} not enforced: {}", name(), e.getMessage(), e);
+            listener.failed(this, "retention policy of server " + name() + " not enforced: " + e.getMessage());
             return false;
         }
     }
@@ -383,10 +454,10 @@ public final class Server {
             shown.put(option.name(), config.texts().getOrDefault(option.name(), "None"));
         }
         shown.put(ConfigOptions.TRANSPORT.name(), config.transportName());
-        String policy = config.get(ConfigOptions.RETENTION_POLICY);
-        if (policy != null) {
-            shown.put(ConfigOptions.RETENTION_POLICY.name(), barman.plugins().retentionPolicy(policy).describe());
-        }
+        retentionPolicy().ifPresent(policy -> {
+            shown.put(ConfigOptions.RETENTION_POLICY.name(), policy.describe());
+            shown.put(ConfigOptions.WAL_RETENTION_POLICY.name(), "MAIN");
+        });
         return shown;
     }
 

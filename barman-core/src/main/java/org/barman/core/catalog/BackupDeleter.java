@@ -1,5 +1,6 @@
 package org.barman.core.catalog;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import org.barman.api.BackupId;
 import org.barman.api.BackupInfo;
 import org.barman.api.BackupStatus;
 import org.barman.api.BarmanException;
@@ -83,6 +85,38 @@ public final class BackupDeleter {
                     removed.size());
             return new DeletionReport(backup, removed, started, ended);
         }
+    }
+
+    /**
+     * Removes a DONE backup that the retention policy made obsolete, for a caller that already holds the server's
+     * backup lock ({@code barman cron}). {@code minimum_redundancy} is checked again against the catalogue as it
+     * is now. No WAL file is removed here: the caller removes the WAL no remaining backup needs once every
+     * obsolete backup is gone.
+     *
+     * @param id the backup
+     * @param backupLock the server's backup lock, held by the caller
+     * @return what was deleted (no WAL files)
+     * @throws IllegalArgumentException when the lock is not this server's backup lock
+     * @throws BarmanException when the backup does not exist or is not DONE, when {@code minimum_redundancy}
+     *     forbids its deletion, or when its files cannot be removed
+     */
+    public DeletionReport removeObsolete(BackupId id, FileLock backupLock) {
+        Path expected = Locks.path(server.lockDirectory(), server.name(), Locks.Kind.BACKUP);
+        if (!backupLock.path().equals(expected)) {
+            throw new IllegalArgumentException("removing an obsolete backup needs the lock " + expected + ", not "
+                    + backupLock.path());
+        }
+        Instant started = Instant.now();
+        BackupInfo backup = catalog.get(id);
+        if (!backup.isDone()) {
+            throw new BarmanException("backup " + id + " of server " + server.name() + " is " + backup.status()
+                    + ": retention only deletes DONE backups");
+        }
+        checkMinimumRedundancy(backup, catalog.oldestFirst());
+        LOG.info("Deleting obsolete backup {} for server {}", id, server.name());
+        catalog.remove(id);
+        catalog.removeLeftovers();
+        return new DeletionReport(backup, List.of(), started, Instant.now());
     }
 
     private void checkMinimumRedundancy(BackupInfo backup, List<BackupInfo> backups) {

@@ -95,7 +95,7 @@ public final class BackupChecks {
             }
             Instant ended = latest.get().endTime() != null ? latest.get().endTime().toInstant()
                     : latest.get().id().time().atZone(ZoneId.systemDefault()).toInstant();
-            boolean young = ended.isAfter(limit.before(Instant.now(), ZoneId.systemDefault()));
+            boolean young = ended.isAfter(limit.before(context.server().barman().clock().instant(), ZoneId.systemDefault()));
             String detail = "interval provided: " + limit + ", latest backup " + latest.get().id() + " ended "
                     + ended;
             return List.of(young ? CheckResult.ok("backup maximum age", detail)

@@ -76,6 +76,9 @@ public final class BuiltInRetentionPolicies {
     private static int positive(String text) {
         int value;
         try {
+            if (!text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw new NumberFormatException(text);
+            }
             value = Integer.parseInt(text);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + text + "' is not an integer greater than 0", e);

@@ -2,6 +2,7 @@ package org.barman.core.retention;
 
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.List;
 
 import org.barman.api.BackupInfo;
@@ -15,8 +16,11 @@ import org.barman.core.config.AgeLimit;
  * n days, weeks or months: the newest DONE backup that ended before the window starts, and everything after it.
  * Older DONE backups are obsolete, unless {@code minimum_redundancy} needs them (then potentially obsolete).
  *
+ * <p>As in Barman, days and weeks are counted on the calendar of {@code zone} and a month is 31 days, so the
+ * window is never shorter than the calendar months it names.
+ *
  * @param window the length of the window
- * @param zone the time zone days and months are counted in
+ * @param zone the time zone days are counted in
  */
 public record RecoveryWindowPolicy(AgeLimit window, ZoneId zone) implements RetentionPolicy {
 
@@ -30,7 +34,12 @@ public record RecoveryWindowPolicy(AgeLimit window, ZoneId zone) implements Rete
      * @return the start of the window: every moment after it must stay recoverable
      */
     public Instant pointOfRecoverability(Instant now) {
-        return window.before(now, zone);
+        ZonedDateTime local = now.atZone(zone);
+        return switch (window.unit()) {
+            case DAYS -> local.minusDays(window.value()).toInstant();
+            case WEEKS -> local.minusWeeks(window.value()).toInstant();
+            case MONTHS -> local.minusDays(31L * window.value()).toInstant();
+        };
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import org.barman.api.BackupId;
 import org.barman.api.BackupInfo;
@@ -42,20 +43,45 @@ final class RetentionEvaluation {
     }
 
     RetentionReport report() {
-        Optional<WalSegmentName> firstWal = newestFirst.stream()
-                .filter(this::needsWal)
-                .map(BackupInfo::beginWal)
-                .filter(wal -> wal != null)
-                .min(Comparator.naturalOrder());
-        return new RetentionReport(statuses, firstWal);
+        return new RetentionReport(statuses, firstWalNeeded(newestFirst, this::needsWal));
     }
 
     private boolean needsWal(BackupInfo backup) {
-        if (backup.status() == BackupStatus.FAILED) {
-            return false;
+        if (!backup.isDone()) {
+            return backup.status() != BackupStatus.FAILED;
         }
         RetentionStatus status = statuses.get(backup.id());
-        return !backup.isDone() || status == RetentionStatus.VALID
-                || status == RetentionStatus.POTENTIALLY_OBSOLETE;
+        return status == RetentionStatus.VALID || status == RetentionStatus.POTENTIALLY_OBSOLETE;
+    }
+
+    /**
+     * The WAL clean-up limit: files before the returned segment are needed by none of the backups that need WAL.
+     *
+     * <p>A DONE backup that needs WAL but has no {@code begin_wal} makes the limit unknown: nothing may be
+     * removed. A backup not DONE without {@code begin_wal} has not told PostgreSQL it started, so it needs no WAL
+     * archived so far.
+     *
+     * @param backups backups in any order
+     * @param needsWal which of them need their WAL
+     * @return the oldest {@code begin_wal} of those backups; empty when no WAL file may be removed (none needs
+     *     WAL, or the limit is unknown)
+     */
+    static Optional<WalSegmentName> firstWalNeeded(List<BackupInfo> backups, Predicate<BackupInfo> needsWal) {
+        WalSegmentName first = null;
+        for (BackupInfo backup : backups) {
+            if (!needsWal.test(backup)) {
+                continue;
+            }
+            if (backup.beginWal() == null) {
+                if (backup.isDone()) {
+                    return Optional.empty();
+                }
+                continue;
+            }
+            if (first == null || backup.beginWal().compareTo(first) < 0) {
+                first = backup.beginWal();
+            }
+        }
+        return Optional.ofNullable(first);
     }
 }
