@@ -410,13 +410,13 @@ public final class Server {
             report.failure().ifPresent(failure -> listener.failed(this, failure));
             return report.succeeded();
         } catch (LockBusyException busy) {
-            LOG.info("Retention policy of server {} not enforced this time: {}; the next barman cron enforces it",
+            Log.LOG.info("Retention policy of server {} not enforced this time: {}; the next barman cron enforces it",
                     name(), busy.getMessage());
             listener.retentionSkipped(this, busy.getMessage());
             return true;
         } catch (RuntimeException e) {
             // a BarmanException, or a retention policy plug-in's bug: the other servers' cron goes on
-            LOG.error("Retention policy of server {} not enforced: {}", name(), e.getMessage(), e);
+            Log.LOG.error("Retention policy of server {} not enforced: {}", name(), e.getMessage(), e);
             listener.failed(this, "retention policy of server " + name() + " not enforced: " + e.getMessage());
             return false;
         }
