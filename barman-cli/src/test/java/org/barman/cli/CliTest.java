@@ -93,6 +93,8 @@ class CliTest {
         assertThat(tree.at("/global/system_info/ssh_ver").asText()).isNotEmpty();
         assertThat(tree.at("/servers/main/config/incoming_wals_directory").asText())
                 .isEqualTo("/var/lib/barman/main/incoming");
+        assertThat(tree.at("/servers/main/status/backups").asInt()).isZero();
+        assertThat(tree.at("/servers/main/status/wal_files").asInt()).isZero();
     }
 
     @Test

@@ -120,6 +120,10 @@ class EndToEndIT {
                 + "Size: .* - WAL Size: .*\n");
         Result show = barman("show-backup", "main", "latest");
         assertThat(show.text()).contains("Status").contains("DONE");
+        var diagnosis = new com.fasterxml.jackson.databind.ObjectMapper().readTree(barman("diagnose").text());
+        assertThat(diagnosis.at("/servers/main/status/last_backup_status").asText()).isEqualTo("DONE");
+        assertThat(diagnosis.at("/servers/main/status/backups").asInt()).isEqualTo(1);
+        assertThat(diagnosis.at("/servers/main/status/last_archived_wal").asText()).matches("[0-9A-F]{24}");
 
         pg.execute("CREATE TABLE e2e(id int)");
         pg.execute("INSERT INTO e2e SELECT generate_series(1, 700)");

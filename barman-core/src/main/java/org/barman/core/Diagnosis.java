@@ -26,12 +26,41 @@ public record Diagnosis(Map<String, Object> tree) {
         for (Server server : barman.servers("all")) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("config", server.effectiveOptions());
+            entry.put("status", status(server));
             servers.put(server.name(), entry);
         }
         Map<String, Object> tree = new LinkedHashMap<>();
         tree.put("global", global);
         tree.put("servers", servers);
         return new Diagnosis(tree);
+    }
+
+    /** The state of a server's catalogue and archive; a problem reading them is reported, not thrown. */
+    private static Map<String, Object> status(Server server) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        try {
+            List<org.barman.api.BackupInfo> backups = server.catalog().oldestFirst();
+            status.put("backups", backups.size());
+            status.put("done_backups", backups.stream().filter(org.barman.api.BackupInfo::isDone).count());
+            if (!backups.isEmpty()) {
+                org.barman.api.BackupInfo last = backups.get(backups.size() - 1);
+                status.put("last_backup", last.id().value());
+                status.put("last_backup_status", last.status().name());
+            }
+        } catch (RuntimeException e) {
+            status.put("catalogue_error", e.getMessage());
+        }
+        try {
+            List<org.barman.api.WalFileInfo> wal = server.walArchive().list();
+            status.put("wal_files", wal.size());
+            wal.stream().filter(entry -> entry.name().kind() == org.barman.api.WalSegmentName.Kind.SEGMENT)
+                    .reduce((first, second) -> second)
+                    .ifPresent(entry -> status.put("last_archived_wal", entry.name().fileName()));
+            status.put("incoming_wal_files", server.walArchive().incomingFiles().size());
+        } catch (RuntimeException e) {
+            status.put("archive_error", e.getMessage());
+        }
+        return status;
     }
 
     private static Map<String, Object> systemInfo(Barman barman) {
