@@ -34,7 +34,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cp -r barman-cli/target/barman "$work/dist"
+cp -a barman-cli/target/barman "$work/dist"
 barman=("${run_as[@]}" "$work/dist/bin/barman" -c "$work/barman.conf")
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 psql_at() { "${run_as[@]}" "$pgbin/psql" -X -q -A -t -h 127.0.0.1 -p "$1" -U postgres -d postgres -c "$2"; }

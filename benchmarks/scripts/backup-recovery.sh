@@ -32,7 +32,7 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-cp -r barman-cli/target/barman "$work/dist"
+cp -a barman-cli/target/barman "$work/dist"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$work/home/bench/incoming"
 [ "$(id -u)" -eq 0 ] && chown -R postgres: "$work"
@@ -76,7 +76,7 @@ basebackup() { case $1 in prepare) warm "$work/pgdata" ;;
     run) "${as_pg[@]}" "$pgbin/pg_basebackup" -Fp -X none -c fast -D "$work/pgbb" -h 127.0.0.1 -p "$port" -U postgres ;;
     clean) rm -rf "$work/pgbb" ;; esac; }
 barman_full() { case $1 in prepare) warm "$work/pgdata" ;;
-    run) "${barman[@]}" -q backup --immediate-checkpoint --reuse-backup off bench ;;
+    run) "${barman[@]}" -q backup --wait --immediate-checkpoint --reuse-backup off bench ;;
     clean) ;; esac; }
 
 echo "== Full backup (best of $runs)"
@@ -91,7 +91,7 @@ psql "UPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid <= $((scale 
 psql "CHECKPOINT"
 warm "$work/pgdata"
 start=$(now)
-"${barman[@]}" -q backup --immediate-checkpoint --reuse-backup link bench
+"${barman[@]}" -q backup --wait --immediate-checkpoint --reuse-backup link bench
 t_inc=$(echo "$(now) - $start" | bc -l)
 printf '   %-44s %7.2f s (full: %.2f s, ratio %.2f)\n' "barman backup --reuse-backup link" "$t_inc" "$t_full" \
     "$(echo "$t_inc / $t_full" | bc -l)"
@@ -101,7 +101,7 @@ psql "UPDATE pgbench_branches SET bbalance = bbalance + 1"
 psql "CHECKPOINT"
 warm "$work/pgdata"
 start=$(now)
-"${barman[@]}" -q backup --immediate-checkpoint --reuse-backup link bench
+"${barman[@]}" -q backup --wait --immediate-checkpoint --reuse-backup link bench
 t_small=$(echo "$(now) - $start" | bc -l)
 latest=$(ls "$work/home/bench/base" | sort | tail -1)
 size=$(grep '^size=' "$work/home/bench/base/$latest/backup.info" | cut -d= -f2)
