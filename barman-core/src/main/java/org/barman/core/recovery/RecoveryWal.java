@@ -1,6 +1,5 @@
 package org.barman.core.recovery;
 
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +87,11 @@ public final class RecoveryWal {
         return history.timeline();
     }
 
+    /**
+     * The last segment a target can need. A time target is not bounded: the archive's file times are when files
+     * were written, not when their transactions committed, and cutting on them once dropped the segment holding
+     * the target.
+     */
     private static long upperBound(RecoveryTarget target, TreeMap<Long, List<WalFileInfo>> bySegment, long endSeg,
             long size) {
         switch (target.kind()) {
@@ -96,15 +100,6 @@ public final class RecoveryWal {
             }
             case LSN -> {
                 return Math.max(endSeg, target.lsn().orElseThrow().segmentNumber(size));
-            }
-            case TIME -> {
-                double limit = target.time().map(OffsetDateTime::toInstant).orElseThrow().toEpochMilli() / 1000.0;
-                for (Map.Entry<Long, List<WalFileInfo>> entry : bySegment.entrySet()) {
-                    if (entry.getKey() >= endSeg && entry.getValue().stream().anyMatch(file -> file.time() > limit)) {
-                        return entry.getKey();
-                    }
-                }
-                return Long.MAX_VALUE;
             }
             default -> {
                 return Long.MAX_VALUE;
