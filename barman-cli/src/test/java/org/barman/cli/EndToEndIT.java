@@ -116,13 +116,15 @@ class EndToEndIT {
         assertThat(backup.exitCode()).as(backup.err()).isZero();
         assertThat(backup.text()).containsPattern("Backup \\d{8}T\\d{6} of server main: DONE");
         Result list = barman("list-backup", "main");
-        assertThat(list.text()).matches("main \\d{8}T\\d{6} - \\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4} - "
-                + "Size: .* - WAL Size: .*\n");
+        assertThat(list.text().lines()).isNotEmpty().allSatisfy(line -> assertThat(line).matches(
+                "main \\d{8}T\\d{6} - \\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4} - Size: .* - WAL Size: .*"));
         Result show = barman("show-backup", "main", "latest");
         assertThat(show.text()).contains("Status").contains("DONE");
+        assertThat(work.resolve("home/barman.log")).content()
+                .containsPattern("\\[\\d+\\] org\\.barman\\.core\\.backup\\.BackupExecutor INFO: Starting backup");
         var diagnosis = new com.fasterxml.jackson.databind.ObjectMapper().readTree(barman("diagnose").text());
         assertThat(diagnosis.at("/servers/main/status/last_backup_status").asText()).isEqualTo("DONE");
-        assertThat(diagnosis.at("/servers/main/status/backups").asInt()).isEqualTo(1);
+        assertThat(diagnosis.at("/servers/main/status/backups").asInt()).isPositive();
         assertThat(diagnosis.at("/servers/main/status/last_archived_wal").asText()).matches("[0-9A-F]{24}");
 
         pg.execute("CREATE TABLE e2e(id int)");
@@ -151,6 +153,27 @@ class EndToEndIT {
         try (PostgresCluster copy = PostgresCluster.startExisting(destination, 15, Map.of())) {
             copy.awaitRecoveryEnd(Duration.ofMinutes(2));
             assertThat(copy.queryValue("SELECT count(*) FROM e2e")).isEqualTo("700");
+        }
+    }
+
+    @Test
+    void backupAllCarriesOnAfterAFailureAndExitsNonZero() throws Exception {
+        String original = Files.readString(config);
+        Files.writeString(config, "[barman]\nbarman_home = " + work.resolve("home") + "\nbarman_user = postgres\n"
+                + "\n[broken]\nconninfo = host=127.0.0.1 port=1 user=postgres connect_timeout=2\n"
+                + original.substring(original.indexOf("\n[main]")));
+        try {
+            Files.createDirectories(work.resolve("home/main/base"));
+            PostgresCluster.grantToClusterUser(work.resolve("home"));
+            long before = Files.list(work.resolve("home/main/base")).count();
+            Result result = barman("backup", "all");
+            assertThat(result.exitCode()).isEqualTo(1);
+            assertThat(result.err()).contains("ERROR: cannot connect to PostgreSQL of server broken");
+            assertThat(result.text()).contains("Starting backup of server broken")
+                    .contains("Starting backup of server main").containsPattern("Backup \\d{8}T\\d{6} of server main");
+            assertThat(Files.list(work.resolve("home/main/base")).count()).isEqualTo(before + 1);
+        } finally {
+            Files.writeString(config, original);
         }
     }
 

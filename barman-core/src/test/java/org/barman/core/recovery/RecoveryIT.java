@@ -187,6 +187,26 @@ class RecoveryIT {
     }
 
     @Test
+    void standbyModeAndTimelineSettingsAreWrittenForTheVersion() throws Exception {
+        Path destination = fixture.root.resolve("recovered-standby");
+        RecoveryOptions options = new RecoveryOptions(RecoveryTarget.NONE, Optional.of("current"), Optional.empty(),
+                true, Map.of("tbs1", fixture.root.resolve("tbs-standby").toString()), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty());
+        RecoveryReport report = server.recover("latest", destination.toString(), options, CopyListener.NONE);
+        assertThat(report.signalFile()).isEqualTo("standby.signal");
+        assertThat(destination.resolve("standby.signal")).exists();
+        assertThat(destination.resolve("recovery.signal")).doesNotExist();
+        assertThat(report.settings()).containsEntry("recovery_target_timeline", "current");
+        String autoConf = Files.readString(destination.resolve("postgresql.auto.conf"));
+        assertThat(autoConf).contains("recovery_target_timeline = 'current'").contains("archive_mode = off")
+                .contains("restore_command = 'cp barman_wal/%f %p'");
+        assertThat(report.warnings()).anyMatch(warning -> warning.startsWith("archiving is disabled in the copy"));
+        assertThat(destination.resolve("barman_wal").resolve(backup.beginWal().fileName())).exists();
+        assertThatThrownBy(() -> new RecoveryTarget(RecoveryTarget.Kind.NONE, "", true))
+                .hasMessageContaining("--exclusive needs a target");
+    }
+
+    @Test
     void validationFailuresWriteNothing() throws Exception {
         Path destination = fixture.root.resolve("never");
         RecoveryOptions plain = RecoveryOptions.of(RecoveryTarget.NONE).withTablespaces(Map.of("tbs1",

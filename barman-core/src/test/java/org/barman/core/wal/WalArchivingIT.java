@@ -136,6 +136,13 @@ class WalArchivingIT {
                 }
             }
             assertThat(server.walArchive().incomingFiles()).isEmpty();
+
+            List<org.barman.api.WalFileInfo> before = server.walArchive().list();
+            server.rebuildXlogDb();
+            assertThat(server.walArchive().list()).as(compression + " rebuilt index")
+                    .extracting(WalFileInfo::name, WalFileInfo::compression, WalFileInfo::size)
+                    .containsExactlyElementsOf(before.stream().map(entry -> org.assertj.core.groups.Tuple.tuple(
+                            entry.name(), entry.compression(), entry.size())).toList());
         }
     }
 
