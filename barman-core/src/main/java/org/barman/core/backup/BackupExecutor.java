@@ -35,6 +35,8 @@ import org.barman.core.config.ServerConfig;
 import org.barman.core.hook.HookAbortedException;
 import org.barman.core.hook.HookScripts;
 import org.barman.core.io.Durable;
+import org.barman.core.io.FileTrees;
+import org.barman.core.io.Retries;
 import org.barman.core.lock.FileLock;
 import org.barman.core.lock.Locks;
 import org.barman.core.postgres.PostgresServer;
@@ -201,24 +203,13 @@ public final class BackupExecutor {
             int retries = options.retryTimes().orElse(config.get(ConfigOptions.BASEBACKUP_RETRY_TIMES));
             Duration sleep = options.retrySleep().orElse(Duration.ofSeconds(
                     config.get(ConfigOptions.BASEBACKUP_RETRY_SLEEP)));
-            for (int attempt = 0;; attempt++) {
+            return Retries.run(retries, sleep, () -> {
                 try (Transport transport = server.barman().plugins().transport(config.transportName(),
                         config.pluginOptions())) {
                     return copy(transport);
-                } catch (BarmanException e) {
-                    if (attempt >= retries) {
-                        throw e;
-                    }
-                    LOG.warn("Copy of backup {} of server {} failed ({}); attempt {} of {} in {} s", info.id(),
-                            config.name(), e.getMessage(), attempt + 2, retries + 1, sleep.toSeconds());
-                    try {
-                        Thread.sleep(sleep.toMillis());
-                    } catch (InterruptedException interrupted) {
-                        Thread.currentThread().interrupt();
-                        throw e;
-                    }
                 }
-            }
+            }, (failure, next, attempts) -> LOG.warn("Copy of backup {} of server {} failed ({}); attempt {} of {} in "
+                    + "{} s", info.id(), config.name(), failure.getMessage(), next, attempts, sleep.toSeconds()));
         }
 
         private CopyResult copy(Transport transport) {
@@ -344,7 +335,7 @@ public final class BackupExecutor {
             try (var children = Files.list(directory)) {
                 for (Path child : (Iterable<Path>) children::iterator) {
                     if (!child.getFileName().toString().equals("backup.info")) {
-                        deleteTree(child);
+                        FileTrees.delete(child);
                     }
                 }
             } catch (IOException e) {
@@ -385,24 +376,6 @@ public final class BackupExecutor {
                     + (fs.getReason() == null ? fs.getClass().getSimpleName() : fs.getReason());
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
-            @Override
-            public java.nio.file.FileVisitResult visitFile(Path file,
-                    java.nio.file.attribute.BasicFileAttributes attributes) throws IOException {
-                Files.delete(file);
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public java.nio.file.FileVisitResult postVisitDirectory(Path dir, IOException failure)
-                    throws IOException {
-                Files.delete(dir);
-                return java.nio.file.FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     static String shellQuote(String text) {

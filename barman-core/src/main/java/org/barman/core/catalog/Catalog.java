@@ -23,6 +23,7 @@ import org.barman.api.BarmanException;
 import org.barman.api.Tablespace;
 import org.barman.core.config.ServerConfig;
 import org.barman.core.io.Durable;
+import org.barman.core.io.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -336,7 +337,7 @@ public final class Catalog {
         Path trash = directory.resolve(DELETING_PREFIX + id.value());
         try {
             if (Files.exists(trash)) {
-                deleteTree(trash);
+                FileTrees.delete(trash);
             }
             Durable.moveAtomically(folder, trash);
             Durable.syncDirectory(directory);
@@ -346,7 +347,7 @@ public final class Catalog {
         }
         LOG.info("Backup {} of server {} left the catalogue; deleting {}", id, serverName, trash);
         try {
-            deleteTree(trash);
+            FileTrees.delete(trash);
             Durable.syncDirectory(directory);
         } catch (IOException e) {
             throw new BarmanException("backup " + id + " of server " + serverName + " is out of the catalogue, "
@@ -367,7 +368,7 @@ public final class Catalog {
         }
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, DELETING_PREFIX + "*")) {
             for (Path path : stream) {
-                deleteTree(path);
+                FileTrees.delete(path);
                 removed.add(path);
                 LOG.info("Deleted {}, left by an interrupted backup deletion of server {}", path, serverName);
             }
@@ -376,29 +377,6 @@ public final class Catalog {
                     directory, e.getMessage());
         }
         return removed;
-    }
-
-    /** Deletes a tree without following symbolic links. */
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path folder, IOException failure) throws IOException {
-                if (failure != null) {
-                    throw failure;
-                }
-                Files.delete(folder);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     @Override

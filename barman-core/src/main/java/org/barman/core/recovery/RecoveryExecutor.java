@@ -32,6 +32,8 @@ import org.barman.core.Server;
 import org.barman.core.config.ConfigLoader;
 import org.barman.core.config.ConfigOptions;
 import org.barman.core.config.ServerConfig;
+import org.barman.core.io.FileTrees;
+import org.barman.core.io.Retries;
 import org.barman.core.wal.FileSystemWalArchive;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -249,7 +251,7 @@ public final class RecoveryExecutor {
                 config.get(ConfigOptions.BASEBACKUP_RETRY_SLEEP)));
         long bandwidth = config.get(ConfigOptions.BANDWIDTH_LIMIT);
         Map<String, Long> tablespaceBandwidth = config.get(ConfigOptions.TABLESPACE_BANDWIDTH_LIMIT);
-        for (int attempt = 0;; attempt++) {
+        return Retries.run(retries, sleep, () -> {
             try {
                 CopyResult total = transport.push(new CopyJob(destination, server.catalog().dataDirectory(
                         backup.id()), List.of(), ReuseMode.OFF, null, bandwidth), listener);
@@ -260,20 +262,11 @@ public final class RecoveryExecutor {
                 }
                 return total;
             } catch (BarmanException e) {
-                if (attempt >= retries) {
-                    throw new BarmanException("recovery of backup " + backup.id() + " into " + destination
-                            + " failed: " + e.getMessage(), e);
-                }
-                LOG.warn("Copy for recovery failed ({}); attempt {} of {} in {} s", e.getMessage(), attempt + 2,
-                        retries + 1, sleep.toSeconds());
-                try {
-                    Thread.sleep(sleep.toMillis());
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
+                throw new BarmanException("recovery of backup " + backup.id() + " into " + destination + " failed: "
+                        + e.getMessage(), e);
             }
-        }
+        }, (failure, next, attempts) -> LOG.warn("Copy for recovery failed ({}); attempt {} of {} in {} s",
+                failure.getMessage(), next, attempts, sleep.toSeconds()));
     }
 
     private record Staged(int walFiles, String settingsFile, String signalFile) {
@@ -340,7 +333,7 @@ public final class RecoveryExecutor {
             finish.append("chmod 700 .; sync");
             run(transport, finish.toString());
             if (!local) {
-                deleteTree(staging);
+                FileTrees.delete(staging);
             }
             return new Staged(walFiles, settingsFile, signalFile);
         } catch (IOException e) {
@@ -423,11 +416,4 @@ public final class RecoveryExecutor {
         return text.matches("[A-Za-z0-9_./%=:@+-]+") ? text : quote(text);
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
 }
