@@ -31,7 +31,7 @@ final class RsyncStderr {
     private final Deque<String> tail = new ArrayDeque<>();
     private final List<String> problems = new ArrayList<>();
     private long vanished;
-    private boolean rootMissing;
+    private String rootMissing;
 
     /** @param root the tree being read (the source), as rsync names it, without a trailing slash */
     RsyncStderr(String root) {
@@ -60,7 +60,7 @@ final class RsyncStderr {
         if (missing.matches()) {
             String path = stripSlash(missing.group(1));
             if (path.equals(root) || path.equals(root + "/.")) {
-                rootMissing = true;
+                rootMissing = line;
                 problems.add(line);
             } else {
                 vanished++;
@@ -80,8 +80,8 @@ final class RsyncStderr {
         return vanished;
     }
 
-    /** @return whether rsync said that the tree's root does not exist */
-    synchronized boolean rootMissing() {
+    /** @return rsync's line saying that the tree's root does not exist, or null */
+    synchronized String rootMissing() {
         return rootMissing;
     }
 
@@ -90,7 +90,7 @@ final class RsyncStderr {
      * @return whether the run copied what it could: 0, 24, or 23 for vanished files only
      */
     synchronized boolean succeeded(int exitCode) {
-        return exitCode == 0 || exitCode == 24 || exitCode == 23 && problems.isEmpty() && !rootMissing;
+        return exitCode == 0 || exitCode == 24 || exitCode == 23 && problems.isEmpty() && rootMissing == null;
     }
 
     /** @return the last lines printed, for a message */

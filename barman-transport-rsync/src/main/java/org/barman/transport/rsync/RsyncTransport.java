@@ -5,6 +5,9 @@ import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileStore;
@@ -52,12 +55,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every copy first lists the source ({@code rsync --list-only}), for the progress bar's total. With
  * {@code parallel_jobs = N} (N &gt; 1) the listed files and links are shared among N groups of about the same bytes,
- * largest file first ({@link FileGroups}), and the copy runs in three steps: one rsync creates the folders, N rsync
- * processes copy a group each at once ({@code --files-from}), each with 1/N of the bandwidth limit, and a last rsync
- * over the whole tree ({@code --delete --ignore-existing}) removes what the source no longer has, copies what
- * appeared since the listing, and sets the folders' times and bits. Each step is a new ssh connection (about
- * 0.1 s each; an {@code ssh_command} with {@code -o ControlMaster=auto -o ControlPath=... -o ControlPersist=60} shares
- * one).
+ * largest file first ({@link FileGroups}), and the copy runs in three steps: the folders are created (by this
+ * process for a pull, by one rsync for a push), N rsync processes copy a group each at once
+ * ({@code --files-from}), each with 1/N of the bandwidth limit, and a last rsync over the whole tree
+ * ({@code --delete --ignore-existing}) removes what the source no longer has, copies what appeared since the
+ * listing, and sets the folders' times and bits. Each rsync run is a new ssh connection (about 0.1 s on a quiet
+ * machine).
  *
  * <p>rsync's exit code 24 (files vanished during the copy) is a success, as is 23 when every error is a source file
  * that no longer exists ({@link RsyncStderr}); other codes fail the copy with rsync's and ssh's own lines. Before a
@@ -103,7 +106,7 @@ public final class RsyncTransport implements Transport {
             if (Files.isDirectory(local, NOFOLLOW_LINKS)) {
                 unlinkSharedFiles(local);
             }
-            Copy copy = new Copy(what, ssh.rsyncLocation(remote + "/"), remote, local + "/", null,
+            Copy copy = new Copy(what, ssh.rsyncLocation(remote + "/"), remote, local + "/", local, null,
                     filters(job, what), job.reuseMode(), reference, job.bandwidthLimitKbps());
             CopyResult result = copy(copy, listener == null ? CopyListener.NONE : listener);
             Durability.syncLocalTree(local);
@@ -127,7 +130,7 @@ public final class RsyncTransport implements Transport {
         }
         try {
             RsyncVersion.requireLocal(settings.rsyncProgram());
-            Copy copy = new Copy(what, local + "/", local.toString(), ssh.rsyncLocation(remote + "/"),
+            Copy copy = new Copy(what, local + "/", local.toString(), ssh.rsyncLocation(remote + "/"), null,
                     "mkdir -p " + ShellWords.quote(remote) + " && rsync", filters(job, what), ReuseMode.OFF, null,
                     job.bandwidthLimitKbps());
             CopyResult result = copy(copy, listener == null ? CopyListener.NONE : listener);
@@ -180,6 +183,7 @@ public final class RsyncTransport implements Transport {
      * @param source rsync's name of the source folder, with a trailing slash
      * @param sourceRoot the source folder as rsync's errors name it
      * @param target rsync's name of the target folder, with a trailing slash
+     * @param localTarget the target folder when it is on this host (a pull), else null
      * @param remoteRsync what runs rsync on the remote side when it is not plain {@code rsync} (a push creates
      *     the folder first), or null
      * @param filters the exclusions as rsync arguments
@@ -187,7 +191,8 @@ public final class RsyncTransport implements Transport {
      * @param reference the previous backup's tree, or null
      * @param bandwidthLimitKbps KB/s for the whole copy, 0 for none
      */
-    private record Copy(String what, String source, String sourceRoot, String target, String remoteRsync,
+    private record Copy(String what, String source, String sourceRoot, String target, Path localTarget,
+            String remoteRsync,
             List<String> filters, ReuseMode reuseMode, Path reference, long bandwidthLimitKbps) {
     }
 
@@ -209,12 +214,14 @@ public final class RsyncTransport implements Transport {
                 .toList();
         List<FileGroups.Group> groups = FileGroups.split(shared, settings.parallelJobs());
 
-        List<String> folders = rsync(copy, copy.bandwidthLimitKbps());
-        folders.addAll(List.of("-rlpt", "--force", "--chmod=Du+rwx"));
-        folders.addAll(copy.filters());
-        folders.addAll(List.of("--filter=+ */", "--filter=- *", copy.source(), copy.target()));
-        execute(copy, folders, null, line -> {
-        });
+        if (copy.localTarget() == null || !createFolders(copy.localTarget(), listing)) {
+            List<String> folders = rsync(copy, copy.bandwidthLimitKbps());
+            folders.addAll(List.of("-rlpt", "--force", "--chmod=Du+rwx"));
+            folders.addAll(copy.filters());
+            folders.addAll(List.of("--filter=+ */", "--filter=- *", copy.source(), copy.target()));
+            execute(copy, folders, null, line -> {
+            });
+        }
 
         copyGroups(copy, groups, progress);
 
@@ -378,10 +385,10 @@ public final class RsyncTransport implements Transport {
             out.close();
             err.close();
         }
-        if (errors.rootMissing()) {
+        if (errors.rootMissing() != null) {
             throw new BarmanException("cannot copy " + copy.what() + ": the folder " + copy.sourceRoot()
                     + " does not exist" + (copy.source().startsWith("/") ? " on this host" : " on "
-                    + ssh.destination()) + " (rsync said: " + String.join(" | ", errors.problems()) + ")");
+                    + ssh.destination()) + " (rsync said: " + errors.rootMissing() + ")");
         }
         if (!errors.succeeded(exit)) {
             throw new BarmanException("cannot copy " + copy.what() + ": " + errors.reason(exit, ssh));
@@ -422,6 +429,65 @@ public final class RsyncTransport implements Transport {
             }
         }
         return reference;
+    }
+
+    /**
+     * Creates the listed folders of a pull on this host before its parallel rsync processes fill them, saving an
+     * rsync run (and an ssh connection). Whatever is in a folder's way is removed; the folders get their bits and
+     * times from the last rsync pass.
+     *
+     * @return false when a folder name is one that a Java path of this JVM cannot hold: rsync must create them
+     */
+    private static boolean createFolders(Path root, RsyncListing listing) throws IOException {
+        List<RsyncListing.Entry> folders = listing.entries().stream()
+                .filter(entry -> entry.kind() == RsyncListing.Kind.FOLDER).toList();
+        if (!folders.stream().allMatch(folder -> representable(folder.name()))) {
+            return false;
+        }
+        Files.createDirectories(root);
+        ensureWritable(root);
+        for (RsyncListing.Entry folder : folders) {
+            Path path = root.resolve(folder.text());
+            if (Files.isDirectory(path, NOFOLLOW_LINKS)) {
+                ensureWritable(path);
+                continue;
+            }
+            if (Files.exists(path, NOFOLLOW_LINKS)) {
+                Files.delete(path);
+            }
+            Files.createDirectories(path);
+        }
+        return true;
+    }
+
+    /** @return whether the name is ASCII, or UTF-8 in a JVM whose file names are UTF-8 */
+    private static boolean representable(byte[] name) {
+        boolean ascii = true;
+        for (byte b : name) {
+            ascii &= b >= 0;
+        }
+        if (ascii) {
+            return true;
+        }
+        if (!"UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"))) {
+            return false;
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(name));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+
+    private static void ensureWritable(Path folder) throws IOException {
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(folder, NOFOLLOW_LINKS);
+        if (!permissions.containsAll(OWNER_ALL)) {
+            Set<PosixFilePermission> writable = EnumSet.copyOf(OWNER_ALL);
+            writable.addAll(permissions);
+            Files.setPosixFilePermissions(folder, writable);
+        }
     }
 
     /** Removes the files of a folder that have other hard links: rsync would change their attributes in place. */

@@ -118,7 +118,7 @@ class RsyncOutputTest {
 
         RsyncStderr missingRoot = stderr("/pgdata/", "rsync: [sender] change_dir \"/pgdata\" failed: No such file "
                 + "or directory (2)");
-        assertThat(missingRoot.rootMissing()).isTrue();
+        assertThat(missingRoot.rootMissing()).contains("change_dir");
         assertThat(missingRoot.succeeded(23)).isFalse();
     }
 
