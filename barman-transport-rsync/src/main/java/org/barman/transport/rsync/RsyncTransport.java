@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import org.barman.api.BarmanException;
@@ -53,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * and modification time) compares times to the nanosecond; with {@code -p}, rsync reuses a file of the previous
  * backup only when its permission bits match too, which is the {@link CopyJob} rule.
  *
- * <p>Every copy first lists the source ({@code rsync --list-only}), for the progress bar's total. With
+ * <p>Every copy lists the source ({@code rsync --list-only}) for the progress bar's total: with one job beside the
+ * copy, over its own ssh connection (the copy's progress is held back until the total is known), else first. With
  * {@code parallel_jobs = N} (N &gt; 1) the listed files and links are shared among N groups of about the same bytes,
  * largest file first ({@link FileGroups}), and the copy runs in three steps: the folders are created (by this
  * process for a pull, by one rsync for a push), N rsync processes copy a group each at once
@@ -100,7 +102,6 @@ public final class RsyncTransport implements Transport {
         Path local = job.localPath().toAbsolutePath().normalize();
         String what = ssh.rsyncLocation(remote) + " to " + local;
         try {
-            RsyncVersion.requireLocal(settings.rsyncProgram());
             Path reference = usableReference(job, local, what);
             Files.createDirectories(local.getParent());
             if (Files.isDirectory(local, NOFOLLOW_LINKS)) {
@@ -129,7 +130,6 @@ public final class RsyncTransport implements Transport {
                     ? " is not a folder" : " does not exist") + " on this host");
         }
         try {
-            RsyncVersion.requireLocal(settings.rsyncProgram());
             Copy copy = new Copy(what, local + "/", local.toString(), ssh.rsyncLocation(remote + "/"), null,
                     "mkdir -p " + ShellWords.quote(remote) + " && rsync", filters(job, what), ReuseMode.OFF, null,
                     job.bandwidthLimitKbps());
@@ -197,18 +197,13 @@ public final class RsyncTransport implements Transport {
     }
 
     private CopyResult copy(Copy copy, CopyListener listener) throws IOException {
-        RsyncListing listing = list(copy);
+        if (settings.parallelJobs() == 1) {
+            return copyInOneJob(copy, listener);
+        }
+        RsyncListing listing = new RsyncListing();
+        execute(copy, listWords(copy), null, listing::accept);
         listener.planned(listing.files().size(), listing.fileBytes());
         CopyProgress progress = new CopyProgress(listener, copy.reuseMode());
-        if (settings.parallelJobs() == 1) {
-            List<String> words = rsync(copy, copy.bandwidthLimitKbps());
-            words.addAll(List.of("-rlpt", "--delete", "--force", "--info=name2"));
-            words.addAll(reuse(copy));
-            words.addAll(copy.filters());
-            words.addAll(List.of(copy.source(), copy.target()));
-            execute(copy, words, null, progress::accept);
-            return progress.result();
-        }
         List<RsyncListing.Entry> shared = listing.entries().stream()
                 .filter(entry -> entry.kind() == RsyncListing.Kind.FILE || entry.kind() == RsyncListing.Kind.LINK)
                 .toList();
@@ -234,14 +229,60 @@ public final class RsyncTransport implements Transport {
         return progress.result();
     }
 
-    private RsyncListing list(Copy copy) throws IOException {
+    /**
+     * One rsync over the whole tree, while the listing that gives the progress bar its total runs beside it (its
+     * own ssh connection): the copy does not wait for it, and its progress is held back until the total is known.
+     */
+    private CopyResult copyInOneJob(Copy copy, CopyListener listener) throws IOException {
+        DeferredListener deferred = new DeferredListener(listener);
+        RsyncListing listing = new RsyncListing();
+        Running listRun = new Running(copy, listWords(copy), null, listing::accept);
+        AtomicReference<Exception> listFailure = new AtomicReference<>();
+        Thread lister = new Thread(() -> {
+            try {
+                listRun.execute();
+                deferred.release(listing.files().size(), listing.fileBytes());
+            } catch (IOException | RuntimeException e) {
+                listFailure.set(e);
+            }
+        }, "barman-rsync-list-" + POOLS.incrementAndGet());
+        lister.setDaemon(true);
+        lister.start();
+        CopyProgress progress = new CopyProgress(deferred, copy.reuseMode());
+        List<String> words = rsync(copy, copy.bandwidthLimitKbps());
+        words.addAll(List.of("-rlpt", "--delete", "--force", "--info=name2"));
+        words.addAll(reuse(copy));
+        words.addAll(copy.filters());
+        words.addAll(List.of(copy.source(), copy.target()));
+        boolean copied = false;
+        try {
+            execute(copy, words, null, progress::accept);
+            copied = true;
+        } finally {
+            if (!copied) {
+                listRun.kill();
+            }
+            try {
+                lister.join();
+            } catch (InterruptedException e) {
+                listRun.kill();
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (listFailure.get() != null) {
+            LOG.warn("The copy of {} worked, but its listing for the progress total failed: {}", copy.what(),
+                    listFailure.get().getMessage());
+            deferred.release();
+        }
+        return progress.result();
+    }
+
+    private List<String> listWords(Copy copy) {
         List<String> words = new ArrayList<>(List.of(settings.rsyncProgram(), "--list-only", "-r", "--no-h", "-8",
                 "-e", ShellWords.forRsyncRemoteShell(ssh.remoteShell())));
         words.addAll(copy.filters());
         words.add(copy.source());
-        RsyncListing listing = new RsyncListing();
-        execute(copy, words, null, listing::accept);
-        return listing;
+        return words;
     }
 
     private void copyGroups(Copy copy, List<FileGroups.Group> groups, CopyProgress progress) throws IOException {
@@ -381,9 +422,17 @@ public final class RsyncTransport implements Transport {
         int exit;
         try {
             exit = command.run();
+        } catch (InterruptedIOException e) {
+            throw e;
+        } catch (IOException e) {
+            RsyncVersion.requireLocal(settings.rsyncProgram());
+            throw e;
         } finally {
             out.close();
             err.close();
+        }
+        if (exit == 1 || exit == 2 || exit == 127) {
+            RsyncVersion.requireLocal(settings.rsyncProgram());
         }
         if (errors.rootMissing() != null) {
             throw new BarmanException("cannot copy " + copy.what() + ": the folder " + copy.sourceRoot()
