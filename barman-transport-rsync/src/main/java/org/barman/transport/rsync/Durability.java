@@ -42,8 +42,8 @@ final class Durability {
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
         int exit;
         try {
-            exit = new ExternalCommand(List.of("sync", "-f", tree.toString()), null, java.io.OutputStream.nullOutputStream(),
-                    errors).run();
+            exit = new ExternalCommand(List.of("sync", "-f", tree.toString()), null,
+                    java.io.OutputStream.nullOutputStream(), errors).run();
         } catch (InterruptedIOException e) {
             throw e;
         } catch (IOException e) {
@@ -53,7 +53,8 @@ final class Durability {
         if (exit == 0) {
             return;
         }
-        LOG.debug("sync -f {} failed ({}): fsyncing file by file", tree, errors.toString(StandardCharsets.UTF_8).strip());
+        LOG.debug("sync -f {} failed ({}): fsyncing file by file", tree,
+                errors.toString(StandardCharsets.UTF_8).strip());
         fsyncEach(tree);
     }
 

@@ -12,6 +12,7 @@ import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecuteResultHandler;
 import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteWatchdog;
+import org.apache.commons.exec.Executor;
 import org.apache.commons.exec.PumpStreamHandler;
 import org.apache.commons.exec.ShutdownHookProcessDestroyer;
 
@@ -84,7 +85,7 @@ final class ExternalCommand {
         if (killed) {
             throw new InterruptedIOException(words.get(0) + " was stopped");
         }
-        if (result.getException() != null && result.getExitValue() == org.apache.commons.exec.Executor.INVALID_EXITVALUE) {
+        if (result.getException() != null && result.getExitValue() == Executor.INVALID_EXITVALUE) {
             throw new IOException("cannot run " + words.get(0) + ": " + result.getException().getMessage(),
                     result.getException());
         }

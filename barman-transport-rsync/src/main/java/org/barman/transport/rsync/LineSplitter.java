@@ -2,7 +2,6 @@ package org.barman.transport.rsync;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
-import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -54,14 +53,5 @@ final class LineSplitter extends OutputStream {
     @Override
     public synchronized void close() {
         emit();
-    }
-
-    /**
-     * @param bytes a line
-     * @param length how many bytes to keep at most
-     * @return the line cut to that length
-     */
-    static byte[] cut(byte[] bytes, int length) {
-        return bytes.length <= length ? bytes : Arrays.copyOf(bytes, length);
     }
 }

@@ -22,7 +22,8 @@ final class SshFailures {
         String all = String.join("\n", stderr);
         String lower = all.toLowerCase(Locale.ROOT);
         String where = ssh.destination() + (ssh.port() > 0 ? " port " + ssh.port() : "");
-        if (lower.contains("host key verification failed") || lower.contains("remote host identification has changed")) {
+        if (lower.contains("host key verification failed")
+                || lower.contains("remote host identification has changed")) {
             if (lower.contains("has changed")) {
                 return Optional.of("the host key of " + where + " has changed, and ssh refused to connect (" + quote(
                         stderr, "fingerprint", "offending", "remove with", "ssh-keygen", "has changed") + "). If the "

@@ -85,7 +85,8 @@ class RsyncBackupIT {
             assertThat(backup.status()).isEqualTo(BackupStatus.DONE);
             BackupInfo recorded = server.catalog().get(backup.id());
             assertThat(recorded.mode()).isEqualTo("rsync-concurrent");
-            assertThat(recorded.systemid()).isEqualTo(pg.queryValue("SELECT system_identifier FROM pg_control_system()"));
+            assertThat(recorded.systemid())
+                    .isEqualTo(pg.queryValue("SELECT system_identifier FROM pg_control_system()"));
             assertThat(recorded.size()).isGreaterThan(10_000_000);
             Path base = server.catalog().backupDirectory(backup.id());
             Path data = base.resolve("data");

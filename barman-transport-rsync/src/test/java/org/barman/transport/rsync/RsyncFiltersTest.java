@@ -66,7 +66,8 @@ class RsyncFiltersTest {
 
     private Path sampleTree() throws IOException {
         Path tree = root.resolve("pgdata");
-        for (String folder : List.of("global", "base/1", "base/5/pgsql_tmp", "base/pgsql_tmp_other", "pg_wal/archive_status",
+        for (String folder : List.of("global", "base/1", "base/5/pgsql_tmp", "base/pgsql_tmp_other",
+                "pg_wal/archive_status",
                 "pg_notify", "pg_stat_tmp", "empty/deeper/deepest", "other/pg_notify", "other/base/5")) {
             Files.createDirectories(tree.resolve(folder));
         }
@@ -105,7 +106,8 @@ class RsyncFiltersTest {
         return names;
     }
 
-    private static void walk(Path folder, String relative, Exclusions exclusions, Set<String> names) throws IOException {
+    private static void walk(Path folder, String relative, Exclusions exclusions, Set<String> names)
+            throws IOException {
         try (Stream<Path> entries = Files.list(folder)) {
             for (Path entry : (Iterable<Path>) entries::iterator) {
                 String name = relative.isEmpty() ? entry.getFileName().toString()

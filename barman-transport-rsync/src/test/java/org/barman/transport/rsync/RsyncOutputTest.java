@@ -29,7 +29,8 @@ class RsyncOutputTest {
     @Test
     void listingLinesGiveKindSizeAndName() {
         assertThat(RsyncListing.parse(bytes("drwx------           4096 2021/03/04 05:06:07 ."))).isNull();
-        RsyncListing.Entry file = RsyncListing.parse(bytes("-rw-------        1048593 2021/03/04 05:06:07 base/5/16384"));
+        RsyncListing.Entry file = RsyncListing.parse(
+                bytes("-rw-------        1048593 2021/03/04 05:06:07 base/5/16384"));
         assertThat(file.kind()).isEqualTo(RsyncListing.Kind.FILE);
         assertThat(file.size()).isEqualTo(1048593);
         assertThat(file.text()).isEqualTo("base/5/16384");
@@ -84,7 +85,8 @@ class RsyncOutputTest {
         };
         CopyProgress link = new CopyProgress(listener, ReuseMode.LINK);
         for (String line : List.of("barman-item cd+++++++++ 4096 ./", "barman-item hf          10 same",
-                "barman-item cf...p..... 20 chmoded", "barman-item >f+++++++++ 30 new", "barman-item >f.st...... 31 new",
+                "barman-item cf...p..... 20 chmoded", "barman-item >f+++++++++ 30 new",
+                "barman-item >f.st...... 31 new",
                 "barman-item >f+++++++++ 0 empty", "barman-item cL+++++++++ 8 lnk")) {
             link.accept(bytes(line));
         }

@@ -50,7 +50,8 @@ class ShellWordsTest {
     @Test
     void shReadsQuotedWordsBack() throws Exception {
         List<String> words = List.of("plain", "with space", "it's", "\"double\"", "$HOME", "`x`", "a\\b", "", "*");
-        Process sh = new ProcessBuilder("sh", "-c", "for w in " + ShellWords.join(words) + "; do printf '%s\\n' \"$w\"; done")
+        Process sh = new ProcessBuilder("sh", "-c", "for w in " + ShellWords.join(words)
+                + "; do printf '%s\\n' \"$w\"; done")
                 .redirectErrorStream(true).start();
         String printed = new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(sh.waitFor()).isZero();
@@ -62,7 +63,8 @@ class ShellWordsTest {
     void rsyncReadsItsRemoteShellWordsBack() throws IOException, InterruptedException {
         Path script = folder.resolve("fake ssh");
         Path record = folder.resolve("arguments");
-        Files.writeString(script, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > '" + record + "'\nexit 1\n");
+        Files.writeString(script, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > '" + record
+                + "'\nexit 1\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         List<String> words = List.of(script.toString(), "-o", "A=b c", "it's", "\"dq\"", "a''b", "x\\y", "");
         Process rsync = new ProcessBuilder("rsync", "--list-only", "-e", ShellWords.forRsyncRemoteShell(words),
