@@ -11,6 +11,10 @@
 # rsync, openssh-server and the distribution, built with `mvn -q package -DskipTests` into
 # barman-cli/target/barman. Everything lives in a temporary folder, removed at the end with the cluster and sshd.
 #
+# "The rsync transport's pull alone" runs TransportPull.java (one pull of PGDATA through the plug-in, timed inside
+# its JVM): the transport's cost without what a whole `barman backup` adds (JVM start, backup start and stop in
+# PostgreSQL, WAL archiving).
+#
 # What is timed, each way from the same warm page cache (PGDATA is read just before each run), with the copy's
 # durability as each tool has it: Barman's transport syncs what it wrote before it returns (sync -f), and
 # pg_basebackup fsyncs too; `rsync -a` does not, so it is timed alone and followed by `sync -f` ("rsync -a + sync").
@@ -116,6 +120,13 @@ excludes=(--exclude='/pg_wal/*' --exclude='/pg_replslot/*' --exclude='/pg_dynshm
   --exclude=/postmaster.pid --exclude=/postmaster.opts --exclude=pgsql_tmp* --exclude=pg_internal.init)
 rsync_a() { rsync -a "${excludes[@]}" -e "$ssh_command" postgres@127.0.0.1:"$pgdata"/ "$work/copy"/; }
 rsync_a_sync() { rsync_a; sync -f "$work"; }
+# The same exclusions as CopyJob patterns, for the transport alone.
+patterns=('/pg_wal/*' '/pg_replslot/*' '/pg_dynshmem/*' '/pg_notify/*' '/pg_serial/*' '/pg_snapshots/*'
+  '/pg_stat_tmp/*' '/pg_subtrans/*' /postmaster.pid /postmaster.opts 'pgsql_tmp*' pg_internal.init)
+transport_p1() {
+  java -cp "$root/barman-cli/target/barman/lib/*" "$root/benchmarks/scripts/TransportPull.java" rsync \
+    "$ssh_command postgres@127.0.0.1" 1 "$pgdata" "$work/copy" "${patterns[@]}"
+}
 barman_p1() { "$barman" -q -c "$work/barman.conf" backup main; }
 barman_p2() { "$barman" -q -c "$work/barman-p2.conf" backup main; }
 basebackup() {
@@ -126,10 +137,11 @@ sed 's/^reuse_backup = off$/reuse_backup = off\nparallel_jobs = 2/' "$work/barma
 # The WAL that pgbench -i wrote reaches Barman's archive now, not during the first timed backup.
 barman_p1 > /dev/null 2>&1 || { echo "the first barman backup failed" >&2; barman_p1 >&2; exit 1; }
 
-ways=(rsync_a rsync_a_sync barman_p1 barman_p2 basebackup)
+ways=(rsync_a rsync_a_sync transport_p1 barman_p1 barman_p2 basebackup)
 declare -A label=(
   [rsync_a]="rsync -a over ssh (Barman's exclusions)"
   [rsync_a_sync]="rsync -a over ssh, then sync -f"
+  [transport_p1]="rsync transport's pull alone (in a JVM already started), parallel_jobs = 1"
   [barman_p1]="barman backup, rsync transport, parallel_jobs = 1"
   [barman_p2]="barman backup, rsync transport, parallel_jobs = 2"
   [basebackup]="pg_basebackup -Fp -X fetch (fsync)")
@@ -147,7 +159,11 @@ time_one() {
     echo "$1 failed:" >&2; cat "$work/output" >&2; exit 1
   fi
   t1=${EPOCHREALTIME/./}
-  echo $(( (t1 - t0) / 1000 ))
+  if grep -q '^elapsed_ms=' "$work/output"; then
+    sed -n 's/^elapsed_ms=//p' "$work/output"
+  else
+    echo $(( (t1 - t0) / 1000 ))
+  fi
 }
 
 echo "Timing: $runs rounds, each way once per round (round robin, so that load from elsewhere hits all ways);" \

@@ -67,7 +67,8 @@ final class RsyncStderr {
             }
             return;
         }
-        if (line.startsWith("rsync error: ") || line.startsWith("rsync warning: ")) {
+        if (line.startsWith("rsync error: ") || line.startsWith("rsync warning: ")
+                || line.equals("IO error encountered -- skipping file deletion")) {
             return;
         }
         if (problems.size() < KEPT_LINES) {

@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * <p>A copy keeps what {@link Transport#pull} promises: {@code -rlpt} (recursive, links as links, permission bits,
  * modification times; not owners, which belong to the user running Barman, nor devices and special files),
  * {@code --delete} so that a retry into an existing destination ends as a copy of the source (what an exclusion
- * matches is protected), the job's exclusions as {@code --filter} rules ({@link RsyncFilters}), {@code --bwlimit},
+ * matches is protected; {@code --ignore-errors}, because a folder that vanishes during the copy would otherwise stop
+ * every deletion, while a real error still fails the copy), the job's exclusions as {@code --filter} rules ({@link RsyncFilters}), {@code --bwlimit},
  * {@code -z} when {@code network_compression} is on, {@code --link-dest} or {@code --copy-dest} for
  * {@code reuse_backup = link} or {@code copy}, and {@code --modify-window=-1} so that rsync's "quick check" (same size
  * and modification time) compares times to the nanosecond; with {@code -p}, rsync reuses a file of the previous
@@ -221,7 +222,7 @@ public final class RsyncTransport implements Transport {
         copyGroups(copy, groups, progress);
 
         List<String> last = rsync(copy, copy.bandwidthLimitKbps());
-        last.addAll(List.of("-rlpt", "--delete", "--force", "--ignore-existing"));
+        last.addAll(List.of("-rlpt", "--delete", "--ignore-errors", "--force", "--ignore-existing"));
         last.addAll(reuse(copy));
         last.addAll(copy.filters());
         last.addAll(List.of(copy.source(), copy.target()));
@@ -250,7 +251,7 @@ public final class RsyncTransport implements Transport {
         lister.start();
         CopyProgress progress = new CopyProgress(deferred, copy.reuseMode());
         List<String> words = rsync(copy, copy.bandwidthLimitKbps());
-        words.addAll(List.of("-rlpt", "--delete", "--force", "--info=name2"));
+        words.addAll(List.of("-rlpt", "--delete", "--ignore-errors", "--force", "--info=name2"));
         words.addAll(reuse(copy));
         words.addAll(copy.filters());
         words.addAll(List.of(copy.source(), copy.target()));

@@ -112,6 +112,11 @@ class RsyncOutputTest {
         assertThat(vanished.succeeded(24)).isTrue();
         assertThat(vanished.succeeded(12)).isFalse();
 
+        RsyncStderr vanishedFolder = stderr("/pgdata", "rsync: [sender] opendir \"/pgdata/base/16384\" failed: No "
+                + "such file or directory (2)", "IO error encountered -- skipping file deletion",
+                "rsync error: some files/attrs were not transferred (see previous errors) (code 23) at main.c(1338)");
+        assertThat(vanishedFolder.succeeded(23)).isTrue();
+
         RsyncStderr denied = stderr("/pgdata", "rsync: [sender] send_files failed to open \"/pgdata/secret\": "
                 + "Permission denied (13)", "rsync error: some files/attrs were not transferred (code 23)");
         assertThat(denied.succeeded(23)).isFalse();
