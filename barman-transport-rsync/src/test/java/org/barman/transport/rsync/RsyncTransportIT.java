@@ -41,6 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RsyncTransportIT {
 
+    /** As in {@link RsyncTransportContractIT#startupAllowance()}. */
+    private static final Duration STARTUP_ALLOWANCE = Duration.ofMillis(2500);
+
     private static SshServer sshd;
 
     @TempDir
@@ -265,9 +268,34 @@ class RsyncTransportIT {
             elapsed = System.nanoTime() - start;
         }
 
-        long ideal = Duration.ofMillis(2048).toNanos();
-        assertThat(elapsed).as("2 MiB at 1000 KB/s, in ms: %d", elapsed / 1_000_000)
-                .isBetween(ideal * 8 / 10, ideal * 12 / 10 + Duration.ofMillis(1500).toNanos());
+        assertHonoured(elapsed, 2 * 1024 * 1024, 1000, "2 MiB pulled");
+    }
+
+    @Test
+    void aPushHonoursTheBandwidthLimitToo() throws IOException {
+        Path backup = SampleTree.at(local.resolve("big"), 8).randomFile("a", 4 * 1024 * 1024, "rw-------").seal()
+                .root();
+        handOver();
+        long elapsed;
+        try (Transport transport = transport(Map.of())) {
+            long start = System.nanoTime();
+            transport.push(new CopyJob(remote.resolve("big").toString(), backup, List.of(), ReuseMode.OFF, null, 1000),
+                    CopyListener.NONE);
+            elapsed = System.nanoTime() - start;
+        }
+
+        TreeSnapshot.assertSame(TreeSnapshot.of(backup), TreeSnapshot.of(remote.resolve("big")), "the pushed tree");
+        assertHonoured(elapsed, 4 * 1024 * 1024, 1000, "4 MiB pushed");
+    }
+
+    /**
+     * The time of a copy at a limit: not less than 80 % of the ideal, not more than 120 % plus what the connections
+     * (and, after a push, the remote sync) cost on a loaded machine.
+     */
+    private static void assertHonoured(long elapsedNanos, long bytes, long limitKbps, String what) {
+        long ideal = bytes * 1_000_000_000L / (limitKbps * 1024);
+        assertThat(elapsedNanos).as("%s at %d KB/s, in ms: %d (ideal %d)", what, limitKbps, elapsedNanos / 1_000_000,
+                ideal / 1_000_000).isBetween(ideal * 8 / 10, ideal * 12 / 10 + STARTUP_ALLOWANCE.toNanos());
     }
 
     @Test
