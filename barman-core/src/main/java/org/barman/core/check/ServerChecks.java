@@ -17,8 +17,9 @@ public final class ServerChecks {
     /** @return the checks after the PostgreSQL connection, in the order they are printed */
     static List<ServerCheck> all() {
         return List.of(BackupChecks.privileges(), ArchivingChecks.walLevel(), ArchivingChecks.directories(),
-                RetentionChecks.policySettings(), BackupChecks.backupOptions(), BackupChecks.maximumAge(), ArchivingChecks.compression(),
-                BackupChecks.failedBackups(), BackupChecks.minimumRedundancy(), BackupChecks.systemIdentifier(),
+                RetentionChecks.policySettings(), BackupChecks.backupOptions(), BackupChecks.maximumAge(),
+                ArchivingChecks.compression(), BackupChecks.failedBackups(), BackupChecks.minimumRedundancy(),
+                RemoteChecks.remote(), BackupChecks.systemIdentifier(),
                 BackupChecks.backupLock(), BackupChecks.waitingForWals(), ArchivingChecks.archiveMode(),
                 ArchivingChecks.archiveCommand(), ArchivingChecks.continuousArchiving(),
                 ArchivingChecks.archiverErrors());
