@@ -13,7 +13,7 @@ import org.barman.api.CopyResult;
 
 /**
  * A {@link CopyListener} that remembers what it heard, from any thread, so that the contract suite can check that
- * progress adds up; it can also run an action at the first event, to change the source while a copy runs.
+ * progress adds up; it can also run an action at the first progress event, to change the source while a copy runs.
  */
 public final class RecordingListener implements CopyListener {
 
@@ -33,7 +33,10 @@ public final class RecordingListener implements CopyListener {
         });
     }
 
-    /** @param atFirstEvent runs once, in the transport's thread, at the first call of any method */
+    /**
+     * @param atFirstEvent runs once, in the transport's thread, at the first {@code transferred} or {@code fileDone}
+     *     (not at {@code planned}: the copy has begun by then)
+     */
     public RecordingListener(Runnable atFirstEvent) {
         this.atFirstEvent = atFirstEvent;
     }
@@ -49,7 +52,6 @@ public final class RecordingListener implements CopyListener {
         plannedCalls.incrementAndGet();
         plannedFiles.set(files);
         plannedBytes.set(bytes);
-        event();
     }
 
     @Override
