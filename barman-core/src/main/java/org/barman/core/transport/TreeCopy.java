@@ -67,6 +67,8 @@ final class TreeCopy {
 
     /** Bytes per {@code transferTo} call without a bandwidth limit: large, but progress still moves. */
     private static final long CHUNK = 8L * 1024 * 1024;
+    /** Bytes of a large file after which its write-back to disk starts, while the rest is copied. */
+    private static final long WRITE_BACK = 64L * 1024 * 1024;
     private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
             PosixFilePermissions.asFileAttribute(EnumSet.of(OWNER_READ, OWNER_WRITE));
     private static final Set<PosixFilePermission> PRIVATE_FOLDER_MODE =
@@ -560,8 +562,13 @@ final class TreeCopy {
             try {
                 long chunk = limit == null ? CHUNK : limit.chunk();
                 long moved;
+                long writtenBack = 0;
                 while ((moved = in.transferTo(position, chunk, out)) > 0) {
                     position += moved;
+                    if (syncer != null && position - writtenBack >= WRITE_BACK) {
+                        syncer.writeBack(out);
+                        writtenBack = position;
+                    }
                     listener.transferred(moved);
                     if (limit != null) {
                         limit.consumed(moved);
