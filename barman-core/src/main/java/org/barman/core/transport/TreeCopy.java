@@ -57,7 +57,12 @@ import org.slf4j.LoggerFactory;
  * number of files. Files are copied with {@link FileChannel#transferTo} (sendfile, inside the kernel), by the
  * walking thread or, with {@code parallelJobs > 1}, by that many threads fed through a bounded hand-over. New files
  * and folders are created readable by their owner only and get the source's permission bits once written. Written
- * files are fsynced on {@link FileSyncer}'s threads while the copy goes on, folders at the end.
+ * files are fsynced on {@link FileSyncer}'s threads while the copy goes on (large ones start their write-back every
+ * 64 MiB), folders at the end.
+ *
+ * <p>A copy that fails leaves what it wrote: the caller marks the backup failed, and a retry into the same folder
+ * makes it a copy of the source (files the source no longer has are removed, files are replaced, never written
+ * into, so that hard links to a previous backup are never modified).
  *
  * <p>One instance serves one call; it is not reusable.
  */
