@@ -36,6 +36,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -417,7 +418,7 @@ final class TreeCopy {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory copyThreads() {
+    private static ThreadFactory copyThreads() {
         int poolNumber = POOLS.incrementAndGet();
         AtomicInteger threadNumber = new AtomicInteger();
         return task -> {

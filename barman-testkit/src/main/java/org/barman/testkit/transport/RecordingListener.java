@@ -3,6 +3,7 @@ package org.barman.testkit.transport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -108,8 +109,8 @@ public final class RecordingListener implements CopyListener {
         }
         Set<String> expected = Set.copyOf(tree.files());
         if (!filesDone.equals(expected)) {
-            problems.add("fileDone() heard " + new java.util.TreeSet<>(filesDone) + ", expected the files "
-                    + new java.util.TreeSet<>(expected));
+            problems.add("fileDone() heard " + new TreeSet<>(filesDone) + ", expected the files "
+                    + new TreeSet<>(expected));
         }
         if (fileDoneCalls.get() != expected.size()) {
             problems.add("fileDone() was called " + fileDoneCalls.get() + " times for " + expected.size() + " files");

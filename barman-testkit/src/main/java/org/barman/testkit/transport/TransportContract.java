@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -565,7 +566,7 @@ public abstract class TransportContract {
             try {
                 deleteContent(source.resolve("vanishing"));
                 Files.write(source.resolve("shrinking"), new byte[100]);
-                Files.write(source.resolve("growing"), new byte[300 * 1024], java.nio.file.StandardOpenOption.APPEND);
+                Files.write(source.resolve("growing"), new byte[300 * 1024], StandardOpenOption.APPEND);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
