@@ -36,6 +36,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -57,7 +58,12 @@ import org.slf4j.LoggerFactory;
  * number of files. Files are copied with {@link FileChannel#transferTo} (sendfile, inside the kernel), by the
  * walking thread or, with {@code parallelJobs > 1}, by that many threads fed through a bounded hand-over. New files
  * and folders are created readable by their owner only and get the source's permission bits once written. Written
- * files are fsynced on {@link FileSyncer}'s threads while the copy goes on, folders at the end.
+ * files are fsynced on {@link FileSyncer}'s threads while the copy goes on (large ones start their write-back every
+ * 64 MiB), folders at the end.
+ *
+ * <p>A copy that fails leaves what it wrote: the caller marks the backup failed, and a retry into the same folder
+ * makes it a copy of the source (files the source no longer has are removed, files are replaced, never written
+ * into, so that hard links to a previous backup are never modified).
  *
  * <p>One instance serves one call; it is not reusable.
  */
@@ -67,6 +73,8 @@ final class TreeCopy {
 
     /** Bytes per {@code transferTo} call without a bandwidth limit: large, but progress still moves. */
     private static final long CHUNK = 8L * 1024 * 1024;
+    /** Bytes of a large file after which its write-back to disk starts, while the rest is copied. */
+    private static final long WRITE_BACK = 64L * 1024 * 1024;
     private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
             PosixFilePermissions.asFileAttribute(EnumSet.of(OWNER_READ, OWNER_WRITE));
     private static final Set<PosixFilePermission> PRIVATE_FOLDER_MODE =
@@ -410,7 +418,7 @@ final class TreeCopy {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory copyThreads() {
+    private static ThreadFactory copyThreads() {
         int poolNumber = POOLS.incrementAndGet();
         AtomicInteger threadNumber = new AtomicInteger();
         return task -> {
@@ -560,8 +568,13 @@ final class TreeCopy {
             try {
                 long chunk = limit == null ? CHUNK : limit.chunk();
                 long moved;
+                long writtenBack = 0;
                 while ((moved = in.transferTo(position, chunk, out)) > 0) {
                     position += moved;
+                    if (syncer != null && position - writtenBack >= WRITE_BACK) {
+                        syncer.writeBack(out);
+                        writtenBack = position;
+                    }
                     listener.transferred(moved);
                     if (limit != null) {
                         limit.consumed(moved);

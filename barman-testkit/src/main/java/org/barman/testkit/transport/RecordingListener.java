@@ -3,6 +3,7 @@ package org.barman.testkit.transport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,7 +14,7 @@ import org.barman.api.CopyResult;
 
 /**
  * A {@link CopyListener} that remembers what it heard, from any thread, so that the contract suite can check that
- * progress adds up; it can also run an action at the first event, to change the source while a copy runs.
+ * progress adds up; it can also run an action at the first progress event, to change the source while a copy runs.
  */
 public final class RecordingListener implements CopyListener {
 
@@ -33,7 +34,10 @@ public final class RecordingListener implements CopyListener {
         });
     }
 
-    /** @param atFirstEvent runs once, in the transport's thread, at the first call of any method */
+    /**
+     * @param atFirstEvent runs once, in the transport's thread, at the first {@code transferred} or {@code fileDone}
+     *     (not at {@code planned}: the copy has begun by then)
+     */
     public RecordingListener(Runnable atFirstEvent) {
         this.atFirstEvent = atFirstEvent;
     }
@@ -49,7 +53,6 @@ public final class RecordingListener implements CopyListener {
         plannedCalls.incrementAndGet();
         plannedFiles.set(files);
         plannedBytes.set(bytes);
-        event();
     }
 
     @Override
@@ -106,8 +109,8 @@ public final class RecordingListener implements CopyListener {
         }
         Set<String> expected = Set.copyOf(tree.files());
         if (!filesDone.equals(expected)) {
-            problems.add("fileDone() heard " + new java.util.TreeSet<>(filesDone) + ", expected the files "
-                    + new java.util.TreeSet<>(expected));
+            problems.add("fileDone() heard " + new TreeSet<>(filesDone) + ", expected the files "
+                    + new TreeSet<>(expected));
         }
         if (fileDoneCalls.get() != expected.size()) {
             problems.add("fileDone() was called " + fileDoneCalls.get() + " times for " + expected.size() + " files");

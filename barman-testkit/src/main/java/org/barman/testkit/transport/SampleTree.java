@@ -1,6 +1,7 @@
 package org.barman.testkit.transport;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -122,7 +123,7 @@ public final class SampleTree {
      * @throws IOException when it cannot be written
      */
     public SampleTree file(String relative, String content, String mode) throws IOException {
-        return file(relative, content.getBytes(java.nio.charset.StandardCharsets.UTF_8), mode);
+        return file(relative, content.getBytes(StandardCharsets.UTF_8), mode);
     }
 
     /**

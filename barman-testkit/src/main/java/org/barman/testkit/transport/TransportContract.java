@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -541,6 +542,11 @@ public abstract class TransportContract {
         }
     }
 
+    /**
+     * At the first progress event, deletes a folder's content and changes the size of two files. The copy runs with
+     * a bandwidth limit, so that it is not over by then, and two parallel jobs, so that a transport that hands what
+     * it lists to copying threads has files listed but not opened yet.
+     */
     @Test
     void filesThatVanishOrChangeSizeDuringThePullDoNotFailIt() throws IOException {
         SampleTree tree = SampleTree.at(remoteSide().resolve("pgdata"), 11)
@@ -560,14 +566,14 @@ public abstract class TransportContract {
             try {
                 deleteContent(source.resolve("vanishing"));
                 Files.write(source.resolve("shrinking"), new byte[100]);
-                Files.write(source.resolve("growing"), new byte[300 * 1024], java.nio.file.StandardOpenOption.APPEND);
+                Files.write(source.resolve("growing"), new byte[300 * 1024], StandardOpenOption.APPEND);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
 
         CopyResult result;
-        try (Transport transport = transport(Map.of())) {
+        try (Transport transport = transport(Map.of("parallel_jobs", "2"))) {
             result = pull(transport, new CopyJob(remotePath(source), destination, List.of(), ReuseMode.OFF, null, 1000),
                     listener);
         }
@@ -629,7 +635,7 @@ public abstract class TransportContract {
     void runKeepsLargeOutputsOfBothStreams() throws IOException {
         try (Transport transport = transport(Map.of())) {
             handOverToRemote(remoteSide());
-            CommandResult result = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> transport.run(
+            CommandResult result = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> transport.run(
                     "head -c 300000 /dev/zero >&2; head -c 400000 /dev/zero; head -c 300000 /dev/zero >&2"),
                     "a command writing much on both streams (a transport that reads one stream to its end "
                             + "before the other blocks)");
