@@ -29,7 +29,6 @@ import java.util.List;
 public record CopyJob(String remotePath, Path localPath, List<String> exclusions, ReuseMode reuseMode,
         Path reference, long bandwidthLimitKbps) {
 
-    /** Checks the fields and copies the list. */
     public CopyJob {
         if (remotePath == null || !remotePath.startsWith("/")) {
             throw new IllegalArgumentException("the remote path of a copy must be absolute: " + remotePath);

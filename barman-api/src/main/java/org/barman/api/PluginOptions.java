@@ -16,7 +16,6 @@ import java.util.TreeMap;
  */
 public record PluginOptions(String origin, Map<String, String> values) {
 
-    /** Copies the map, drops empty values. */
     public PluginOptions {
         if (origin == null) {
             throw new IllegalArgumentException("origin is null");

@@ -13,7 +13,6 @@ import java.util.Optional;
  */
 public record RetentionReport(Map<BackupId, RetentionStatus> statuses, Optional<WalSegmentName> firstWalToKeep) {
 
-    /** Copies the map. */
     public RetentionReport {
         statuses = Map.copyOf(statuses);
         firstWalToKeep = firstWalToKeep == null ? Optional.empty() : firstWalToKeep;

@@ -9,7 +9,6 @@ package org.barman.api;
  */
 public record Tablespace(String name, long oid, String location) {
 
-    /** Checks the fields. */
     public Tablespace {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("a tablespace needs a name");

@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
  * the log does: by timeline, then by position, and a segment's {@code .backup} and {@code .partial} files
  * right after it.
  *
+ * <p>Prefer the factory methods to the constructor, which checks the fields.
+ *
  * @param kind what the file is
  * @param timeline the timeline (for every kind)
  * @param log the high 32 bits of the segment position (0 for a history file)
@@ -39,7 +41,6 @@ public record WalSegmentName(Kind kind, long timeline, long log, long segment, l
         HISTORY
     }
 
-    /** Checks the fields; use the factory methods rather than this constructor. */
     public WalSegmentName {
         if (kind == null) {
             throw new IllegalArgumentException("kind is null");

@@ -19,7 +19,6 @@ import java.util.Objects;
  */
 public record ManualPage(String name, String section, String summary, String source, List<Section> sections) {
 
-    /** Checks the fields and copies the list. */
     public ManualPage {
         Objects.requireNonNull(name, "name is null");
         Objects.requireNonNull(section, "section is null");
@@ -36,7 +35,6 @@ public record ManualPage(String name, String section, String summary, String sou
      */
     public record Section(String heading, List<Block> blocks) {
 
-        /** Copies the list. */
         public Section {
             Objects.requireNonNull(heading, "heading is null");
             blocks = List.copyOf(blocks);
@@ -59,7 +57,6 @@ public record ManualPage(String name, String section, String summary, String sou
      */
     public record Definition(String term, List<String> paragraphs) implements Block {
 
-        /** Copies the list. */
         public Definition {
             paragraphs = List.copyOf(paragraphs);
         }
@@ -68,7 +65,6 @@ public record ManualPage(String name, String section, String summary, String sou
     /** @param lines lines shown as they are, such as a command or a configuration file */
     public record Literal(List<String> lines) implements Block {
 
-        /** Copies the list. */
         public Literal {
             lines = List.copyOf(lines);
         }

@@ -8,6 +8,8 @@ import org.barman.api.ReuseMode;
 /**
  * What the command line may override for one backup; an empty value means the server's configuration.
  *
+ * <p>The constructor turns nulls into empty optionals and refuses negative values.
+ *
  * @param immediateCheckpoint {@code --immediate-checkpoint} / {@code --no-immediate-checkpoint}
  * @param reuse {@code --reuse-backup}
  * @param retryTimes {@code --retry-times} ({@code --no-retry} is 0)
@@ -22,7 +24,6 @@ public record BackupOptions(Optional<Boolean> immediateCheckpoint, Optional<Reus
     public static final BackupOptions DEFAULTS = new BackupOptions(Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), Duration.ZERO);
 
-    /** Empty optionals for nulls; no negative values. */
     public BackupOptions {
         immediateCheckpoint = immediateCheckpoint == null ? Optional.empty() : immediateCheckpoint;
         reuse = reuse == null ? Optional.empty() : reuse;

@@ -22,7 +22,6 @@ import org.barman.api.RetentionStatus;
 public record BackupDetails(BackupInfo info, SortedMap<String, String> otherFields, BackupWalSummary wal,
         Optional<BackupId> previous, Optional<BackupId> next, RetentionStatus retentionStatus) {
 
-    /** Copies the map. */
     public BackupDetails {
         otherFields = Collections.unmodifiableSortedMap(new TreeMap<>(otherFields));
     }

@@ -6,6 +6,8 @@ import org.barman.api.RetentionStatus;
 /**
  * One line of {@code barman list-backup}.
  *
+ * <p>The constructor requires the backup and a status.
+ *
  * @param info the backup
  * @param size the backup's size plus the size of the WAL it needs to be consistent (Barman's "Size"); 0 for a
  *     backup whose copy is not done
@@ -15,7 +17,6 @@ import org.barman.api.RetentionStatus;
  */
 public record BackupSummary(BackupInfo info, long size, long walSize, RetentionStatus retentionStatus) {
 
-    /** Requires the backup and a status. */
     public BackupSummary {
         if (info == null || retentionStatus == null) {
             throw new IllegalArgumentException("a backup summary needs the backup and a retention status");

@@ -16,7 +16,6 @@ import org.barman.api.WalFileInfo;
  */
 public record DeletionReport(BackupInfo backup, List<WalFileInfo> removedWal, Instant started, Instant ended) {
 
-    /** Copies the list. */
     public DeletionReport {
         removedWal = List.copyOf(removedWal);
     }

@@ -10,7 +10,6 @@ import java.util.List;
  */
 public record CheckReport(String server, List<CheckResult> results) {
 
-    /** Copies the list. */
     public CheckReport {
         results = List.copyOf(results);
     }

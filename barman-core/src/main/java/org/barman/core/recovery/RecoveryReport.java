@@ -24,7 +24,6 @@ public record RecoveryReport(BackupId backup, String destination, String remoteC
         int walFiles, Map<String, String> tablespaces, Map<String, String> settings, String settingsFile,
         String signalFile, List<String> warnings) {
 
-    /** Copies the collections. */
     public RecoveryReport {
         tablespaces = Map.copyOf(tablespaces);
         settings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(settings));

@@ -23,7 +23,6 @@ public record TimelineHistory(long timeline, List<Switch> ancestors) {
     public record Switch(long parent, Lsn at) {
     }
 
-    /** Copies the list. */
     public TimelineHistory {
         ancestors = List.copyOf(ancestors);
     }

@@ -22,7 +22,6 @@ import org.barman.core.catalog.DeletionReport;
 public record EnforcementReport(String policy, RetentionReport evaluation, List<DeletionReport> deletedBackups,
         Optional<WalSegmentName> firstWalKept, List<WalFileInfo> removedWal, Optional<String> failure) {
 
-    /** Copies the lists. */
     public EnforcementReport {
         deletedBackups = List.copyOf(deletedBackups);
         removedWal = List.copyOf(removedWal);

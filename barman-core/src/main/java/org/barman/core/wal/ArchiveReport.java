@@ -17,7 +17,6 @@ import org.barman.api.WalFileInfo;
 public record ArchiveReport(List<WalFileInfo> archived, List<String> duplicates, List<Path> errors,
         List<String> skipped, String failure) {
 
-    /** Copies the lists. */
     public ArchiveReport {
         archived = List.copyOf(archived);
         duplicates = List.copyOf(duplicates);
