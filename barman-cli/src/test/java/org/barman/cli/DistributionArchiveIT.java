@@ -79,9 +79,12 @@ class DistributionArchiveIT {
         Result version = barman(List.of(), "--version");
         assertThat(version.exitCode()).as(version.err()).isZero();
         assertThat(version.out()).isEqualTo("Barman for Java " + DistributionArchiveIT.version + "\n");
+        assertThat(version.err()).as("standard error of --version (cron mails whatever a command prints there)")
+                .isEmpty();
 
         Result servers = barman(asBarmanUser(), "-c", home.resolve("conf/barman.conf").toString(), "list-server");
         assertThat(servers.exitCode()).as(servers.err()).isZero();
+        assertThat(servers.err()).as("standard error of list-server").doesNotContain("[warning]");
         assertThat(servers.out()).isEqualTo("""
                 local - PostgreSQL on the backup host
                 main - Main PostgreSQL Database
