@@ -3,10 +3,13 @@ package org.barman.examples.embedding;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import org.barman.api.BackupInfo;
 import org.barman.api.CopyListener;
+import org.barman.api.Tablespace;
 import org.barman.core.Barman;
 import org.barman.core.Server;
 import org.barman.core.backup.BackupOptions;
@@ -20,7 +23,7 @@ import org.barman.core.recovery.RecoveryTarget;
 /**
  * What an operations tool written in Java does with Barman, without the command line: load a {@code barman.conf},
  * check a server, take a base backup and wait until it is consistent, list the server's backups, and recover the
- * latest one into a folder, ready to start.
+ * latest one into a folder, ready to start (its tablespaces into folders beside it).
  *
  * <pre>
  * java -cp 'target/classes:target/dependency/*' org.barman.examples.embedding.BackupAndRecover \
@@ -89,12 +92,18 @@ public final class BackupAndRecover {
                     + " bytes");
         }
 
-        // 5. Recover the latest backup: stop as soon as it is consistent, then promote.
+        // 5. Recover the latest backup: stop as soon as it is consistent, then promote. Tablespaces go next to the
+        //    destination (DESTINATION-NAME), since their original folders may be in use on this host.
+        Map<String, String> tablespaces = new TreeMap<>();
+        for (Tablespace tablespace : server.backup("latest").tablespaces()) {
+            tablespaces.put(tablespace.name(), destination + "-" + tablespace.name());
+        }
         RecoveryOptions recovery = RecoveryOptions.of(new RecoveryTarget(RecoveryTarget.Kind.IMMEDIATE, "", false))
-                .withTargetAction("promote");
+                .withTargetAction("promote").withTablespaces(tablespaces);
         RecoveryReport report = server.recover("latest", destination.toString(), recovery, CopyListener.NONE);
         out.println("recovered " + report.backup() + " into " + report.destination() + ": " + report.files()
                 + " files, " + report.walFiles() + " WAL files");
+        report.tablespaces().forEach((name, folder) -> out.println("tablespace " + name + " -> " + folder));
         report.settings().forEach((name, value) -> out.println("recovery setting " + name + " = " + value));
         report.warnings().forEach(warning -> out.println("check before starting: " + warning));
         return report;
