@@ -13,8 +13,6 @@ import java.util.regex.Pattern;
  * <p>An id is never a path: only the fixed form is accepted, so an id taken from a command line cannot reach
  * outside the catalogue.
  *
- * <p>The constructor checks the form and that the date exists.
- *
  * @param value the id text, {@code YYYYMMDDTHHMMSS}
  */
 public record BackupId(String value) implements Comparable<BackupId> {
@@ -23,6 +21,11 @@ public record BackupId(String value) implements Comparable<BackupId> {
     private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss")
             .withResolverStyle(java.time.format.ResolverStyle.STRICT);
 
+    /**
+     * Checks the form and that the date exists.
+     *
+     * @param value the id text, {@code YYYYMMDDTHHMMSS}
+     */
     public BackupId {
         if (value == null || !FORM.matcher(value).matches()) {
             throw new IllegalArgumentException("'" + value + "' is not a backup id: expected YYYYMMDDTHHMMSS "

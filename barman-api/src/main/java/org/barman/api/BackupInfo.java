@@ -9,8 +9,6 @@ import java.util.List;
  * <p>Fields that are not known yet (a backup still running, or one that failed early) are {@code null}; numbers
  * not known are 0. Build one with {@link #builder(BackupId)} and change it with {@link #toBuilder()}.
  *
- * <p>The constructor requires an id and a status; copies the lists.
- *
  * @param id the backup id, also its folder name
  * @param serverName the server it belongs to ({@code server_name})
  * @param status where it is in its life
@@ -66,6 +64,36 @@ public record BackupInfo(
         List<String> includedFiles,
         String error) {
 
+    /**
+     * Requires an id and a status; copies the lists.
+     *
+     * @param id the backup id, also its folder name
+     * @param serverName the server it belongs to ({@code server_name})
+     * @param status where it is in its life
+     * @param mode how it was taken, such as {@code local-concurrent} or {@code rsync-concurrent}
+     * @param backupLabel the content of the {@code backup_label} PostgreSQL returned
+     * @param beginTime when the backup started on the server
+     * @param endTime when it ended on the server
+     * @param beginWal the WAL segment holding {@code beginXlog}
+     * @param endWal the WAL segment holding {@code endXlog}: it must be archived for the backup to be consistent
+     * @param beginXlog the position where the backup started (the checkpoint's redo)
+     * @param endXlog the position where it ended
+     * @param beginOffset {@code beginXlog}'s offset in {@code beginWal}
+     * @param endOffset {@code endXlog}'s offset in {@code endWal}
+     * @param timeline the timeline the backup started on
+     * @param size bytes of the backup as a full copy (data and tablespaces)
+     * @param deduplicatedSize bytes actually written for it (less than {@code size} when files were reused by link)
+     * @param pgdata the data folder on the PostgreSQL host
+     * @param tablespaces the tablespaces it holds, empty when none
+     * @param version the server's {@code server_version_num}, such as 150004
+     * @param systemid the cluster's system identifier
+     * @param xlogSegmentSize the cluster's WAL segment size in bytes
+     * @param configFile the server's {@code config_file}
+     * @param hbaFile the server's {@code hba_file}
+     * @param identFile the server's {@code ident_file}
+     * @param includedFiles configuration files included from {@code config_file}
+     * @param error why it failed, for a FAILED backup
+     */
     public BackupInfo {
         if (id == null) {
             throw new IllegalArgumentException("a backup needs an id");

@@ -19,6 +19,15 @@ import java.util.Objects;
  */
 public record ManualPage(String name, String section, String summary, String source, List<Section> sections) {
 
+    /**
+     * Checks the fields and copies the list.
+     *
+     * @param name the page name, such as {@code barman} or {@code barman.conf}
+     * @param section the manual section, such as {@code 1} or {@code 5}
+     * @param summary what the page is about, for the NAME line
+     * @param source the product and version, for the page footer
+     * @param sections the sections, in order
+     */
     public ManualPage {
         Objects.requireNonNull(name, "name is null");
         Objects.requireNonNull(section, "section is null");
@@ -35,6 +44,12 @@ public record ManualPage(String name, String section, String summary, String sou
      */
     public record Section(String heading, List<Block> blocks) {
 
+        /**
+         * Copies the list.
+         *
+         * @param heading the heading, in capitals as man pages write them
+         * @param blocks its content
+         */
         public Section {
             Objects.requireNonNull(heading, "heading is null");
             blocks = List.copyOf(blocks);
@@ -57,6 +72,12 @@ public record ManualPage(String name, String section, String summary, String sou
      */
     public record Definition(String term, List<String> paragraphs) implements Block {
 
+        /**
+         * Copies the list.
+         *
+         * @param term the term, with code spans in backquotes
+         * @param paragraphs the explanation
+         */
         public Definition {
             paragraphs = List.copyOf(paragraphs);
         }
@@ -65,6 +86,11 @@ public record ManualPage(String name, String section, String summary, String sou
     /** @param lines lines shown as they are, such as a command or a configuration file */
     public record Literal(List<String> lines) implements Block {
 
+        /**
+         * Copies the list.
+         *
+         * @param lines lines shown as they are
+         */
         public Literal {
             lines = List.copyOf(lines);
         }

@@ -3,14 +3,19 @@ package org.barman.core.check;
 /**
  * One item of {@code barman check}: a name, whether it passed, and a detail or a hint on how to fix it.
  *
- * <p>The constructor requires a name; a null detail becomes empty.
- *
  * @param name the item, such as {@code wal_level}
  * @param ok whether it passed
  * @param detail what was found, or what to do; may be empty
  */
 public record CheckResult(String name, boolean ok, String detail) {
 
+    /**
+     * Requires a name; a null detail becomes empty.
+     *
+     * @param name the item, such as {@code wal_level}
+     * @param ok whether it passed
+     * @param detail what was found, or what to do; may be empty
+     */
     public CheckResult {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("a check needs a name");

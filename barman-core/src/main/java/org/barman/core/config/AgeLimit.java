@@ -10,8 +10,6 @@ import java.util.regex.Pattern;
 /**
  * An age such as {@code 1 WEEKS} ({@code last_backup_maximum_age}): a positive count of days, weeks or months.
  *
- * <p>The constructor requires a positive value.
- *
  * @param value the count, above 0
  * @param unit the unit
  */
@@ -29,6 +27,12 @@ public record AgeLimit(int value, Unit unit) {
         MONTHS
     }
 
+    /**
+     * Requires a positive value.
+     *
+     * @param value the count, above 0
+     * @param unit the unit
+     */
     public AgeLimit {
         if (value <= 0) {
             throw new IllegalArgumentException("the value must be greater than 0");

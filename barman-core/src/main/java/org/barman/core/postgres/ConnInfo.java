@@ -259,6 +259,12 @@ public final class ConnInfo {
      */
     public record JdbcTarget(String url, Map<String, String> properties) {
 
+        /**
+         * Keeps an unmodifiable copy, in order.
+         *
+         * @param url the JDBC URL, holding only hosts, ports and the database
+         * @param properties pgjdbc connection properties
+         */
         public JdbcTarget {
             Objects.requireNonNull(url, "url is null");
             properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));

@@ -11,8 +11,6 @@ import org.barman.api.BarmanException;
 /**
  * What {@code barman recover} is asked to do beyond copying the backup.
  *
- * <p>The constructor validates the action and the timeline's form, copies the map.
- *
  * @param target where the recovery stops
  * @param targetTimeline {@code --target-tli}: a timeline number, {@code latest} or {@code current}; empty for
  *     PostgreSQL's default (latest)
@@ -30,6 +28,20 @@ public record RecoveryOptions(RecoveryTarget target, Optional<String> targetTime
 
     private static final Set<String> ACTIONS = Set.of("pause", "promote", "shutdown");
 
+    /**
+     * Validates the action and the timeline's form, copies the map.
+     *
+     * @param target where the recovery stops
+     * @param targetTimeline {@code --target-tli}: a timeline number, {@code latest} or {@code current}; empty for
+     *     PostgreSQL's default (latest)
+     * @param targetAction {@code --target-action}: pause, promote or shutdown; empty for PostgreSQL's default
+     * @param standbyMode {@code --standby-mode}: the copy starts as a standby ({@code standby.signal})
+     * @param tablespaces {@code --tablespace NAME:DIRECTORY}: where a tablespace goes instead of its original place
+     * @param remoteSshCommand {@code --remote-ssh-command}: recover onto another host through this command
+     * @param getWal {@code --get-wal}/{@code --no-get-wal}: override {@code recovery_options = get-wal}
+     * @param retryTimes {@code --retry-times}/{@code --no-retry}
+     * @param retrySleep {@code --retry-sleep}
+     */
     public RecoveryOptions {
         target = target == null ? RecoveryTarget.NONE : target;
         targetTimeline = targetTimeline == null ? Optional.empty() : targetTimeline.map(String::strip);

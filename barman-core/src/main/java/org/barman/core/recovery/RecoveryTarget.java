@@ -18,8 +18,6 @@ import org.barman.api.Lsn;
  * Where a point-in-time recovery stops: PostgreSQL's {@code recovery_target_*} settings, validated before
  * anything is copied.
  *
- * <p>The constructor checks the value's form for its kind.
- *
  * @param kind which setting
  * @param value its value as PostgreSQL reads it (empty for {@link Kind#NONE} and {@link Kind#IMMEDIATE})
  * @param exclusive stop just before the target instead of just after ({@code recovery_target_inclusive = off})
@@ -58,6 +56,13 @@ public record RecoveryTarget(Kind kind, String value, boolean exclusive) {
     /** No target: the recovery replays all the WAL it finds. */
     public static final RecoveryTarget NONE = new RecoveryTarget(Kind.NONE, "", false);
 
+    /**
+     * Checks the value's form for its kind.
+     *
+     * @param kind which setting
+     * @param value its value as PostgreSQL reads it (empty for {@link Kind#NONE} and {@link Kind#IMMEDIATE})
+     * @param exclusive stop just before the target instead of just after ({@code recovery_target_inclusive = off})
+     */
     public RecoveryTarget {
         if (kind == null) {
             throw new IllegalArgumentException("kind is null");

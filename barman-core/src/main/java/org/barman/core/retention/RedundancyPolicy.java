@@ -12,12 +12,15 @@ import org.barman.api.RetentionStatus;
  * {@code REDUNDANCY n}: the n newest DONE backups are kept, the older DONE ones are obsolete. A redundancy below
  * {@code minimum_redundancy} is raised to it.
  *
- * <p>The constructor requires a positive redundancy.
- *
  * @param redundancy how many DONE backups to keep, above 0
  */
 public record RedundancyPolicy(int redundancy) implements RetentionPolicy {
 
+    /**
+     * Requires a positive redundancy.
+     *
+     * @param redundancy how many DONE backups to keep, above 0
+     */
     public RedundancyPolicy {
         if (redundancy <= 0) {
             throw new IllegalArgumentException("the redundancy must be greater than 0");
