@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, from Debian's packages, what Barman for Java needs to build and to test against the real thing:
-# a JDK 17 and Maven, PostgreSQL 15, rsync, OpenSSH (client and server) and the compression tools.
+# a JDK 17 and Maven, PostgreSQL 15, rsync, OpenSSH (client and server), the compression tools, and groff
+# (the tests check the generated man pages with it).
 # Only what is missing is installed, so a machine that has everything stays untouched.
 set -euo pipefail
 
@@ -21,6 +22,7 @@ have xz || missing+=(xz-utils)
 have zstd || missing+=(zstd)
 have lz4 || missing+=(lz4)
 have runuser || missing+=(util-linux)
+have groff || missing+=(groff-base)
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0

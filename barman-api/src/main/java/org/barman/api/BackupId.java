@@ -21,7 +21,11 @@ public record BackupId(String value) implements Comparable<BackupId> {
     private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss")
             .withResolverStyle(java.time.format.ResolverStyle.STRICT);
 
-    /** Checks the form and that the date exists. */
+    /**
+     * Checks the form and that the date exists.
+     *
+     * @param value the id text, {@code YYYYMMDDTHHMMSS}
+     */
     public BackupId {
         if (value == null || !FORM.matcher(value).matches()) {
             throw new IllegalArgumentException("'" + value + "' is not a backup id: expected YYYYMMDDTHHMMSS "

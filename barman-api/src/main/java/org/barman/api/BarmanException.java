@@ -13,6 +13,7 @@ public class BarmanException extends RuntimeException {
     /** Exit code of a plain failure. */
     public static final int GENERIC_FAILURE = 1;
 
+    /** The process exit code the command line uses for this error. */
     private final int exitCode;
 
     /**

@@ -29,7 +29,17 @@ import java.util.List;
 public record CopyJob(String remotePath, Path localPath, List<String> exclusions, ReuseMode reuseMode,
         Path reference, long bandwidthLimitKbps) {
 
-    /** Checks the fields and copies the list. */
+    /**
+     * Checks the fields and copies the list.
+     *
+     * @param remotePath the tree on the remote side (absolute)
+     * @param localPath the tree on the backup host
+     * @param exclusions what not to copy, in the form above
+     * @param reuseMode what to do with files unchanged since {@code reference} (pull only)
+     * @param reference the same tree in the previous backup, or null when there is none (pull only)
+     * @param bandwidthLimitKbps the limit for this tree in kilobytes (1024 bytes) per second as rsync's
+     *     {@code --bwlimit}, for all parallel streams together, 0 for none
+     */
     public CopyJob {
         if (remotePath == null || !remotePath.startsWith("/")) {
             throw new IllegalArgumentException("the remote path of a copy must be absolute: " + remotePath);

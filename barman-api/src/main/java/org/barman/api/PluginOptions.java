@@ -16,7 +16,12 @@ import java.util.TreeMap;
  */
 public record PluginOptions(String origin, Map<String, String> values) {
 
-    /** Copies the map, drops empty values. */
+    /**
+     * Copies the map, drops empty values.
+     *
+     * @param origin where the options come from, for messages, such as {@code /etc/barman.conf [main]}
+     * @param values option name to value; empty values are absent
+     */
     public PluginOptions {
         if (origin == null) {
             throw new IllegalArgumentException("origin is null");

@@ -9,7 +9,13 @@ package org.barman.api;
  */
 public record Tablespace(String name, long oid, String location) {
 
-    /** Checks the fields. */
+    /**
+     * Checks the fields.
+     *
+     * @param name the tablespace name ({@code pg_tablespace.spcname})
+     * @param oid its oid, which is also the name of its link in {@code pg_tblspc/}
+     * @param location the folder the link points to on the PostgreSQL host
+     */
     public Tablespace {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("a tablespace needs a name");

@@ -10,7 +10,14 @@ package org.barman.api;
  */
 public record WalFileInfo(WalSegmentName name, long size, double time, String compression) {
 
-    /** Requires a name and a non-negative size. */
+    /**
+     * Requires a name and a non-negative size.
+     *
+     * @param name the WAL file name
+     * @param size its size on disk, after compression
+     * @param time its modification time in epoch seconds (with fractions)
+     * @param compression the compressor that wrote it, or null when it is stored as is
+     */
     public WalFileInfo {
         if (name == null) {
             throw new IllegalArgumentException("a WAL file needs a name");

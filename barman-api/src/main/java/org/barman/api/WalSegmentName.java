@@ -39,7 +39,15 @@ public record WalSegmentName(Kind kind, long timeline, long log, long segment, l
         HISTORY
     }
 
-    /** Checks the fields; use the factory methods rather than this constructor. */
+    /**
+     * Checks the fields; use the factory methods rather than this constructor.
+     *
+     * @param kind what the file is
+     * @param timeline the timeline (for every kind)
+     * @param log the high 32 bits of the segment position (0 for a history file)
+     * @param segment the segment inside the log (0 for a history file)
+     * @param backupOffset the offset in the segment where a backup started ({@link Kind#BACKUP_LABEL} only, else 0)
+     */
     public WalSegmentName {
         if (kind == null) {
             throw new IllegalArgumentException("kind is null");

@@ -19,11 +19,26 @@ import org.barman.core.plugin.Plugins;
  * The entry point of Barman as a library: load a configuration, then work with its servers.
  *
  * <pre>{@code
- * Barman barman = Barman.load(Path.of("/etc/barman.conf"));
+ * Barman barman = Barman.load(Path.of("/etc/barman.conf"));    // null: ~/.barman.conf, /etc/barman.conf, ...
+ * barman.requireBarmanUser();                                   // as the command line does
  * Server main = barman.server("main");
+ *
+ * if (main.check().ok()) {
+ *     BackupInfo backup = main.takeBackup(BackupOptions.DEFAULTS, CopyListener.NONE);
+ * }
+ * for (BackupSummary summary : main.listBackups()) {
+ *     System.out.println(summary.info().id() + " " + summary.info().status());
+ * }
+ * RecoveryReport report = main.recover("latest", "/srv/restore/main",
+ *         RecoveryOptions.of(new RecoveryTarget(RecoveryTarget.Kind.NAME, "before-the-upgrade", false)),
+ *         CopyListener.NONE);
+ * barman.cron(new CronListener() { });                          // what barman cron does, every minute
  * }</pre>
  *
- * <p>The command line uses nothing but this facade and what it returns.
+ * <p>The command line uses nothing but this facade and what it returns. Every failure is a
+ * {@link BarmanException} whose message names what failed and where, for a DBA; {@link BarmanException#exitCode()}
+ * is what the command line exits with. {@code docs/embedding.md} and {@code examples/embedding} show a complete
+ * program.
  */
 public final class Barman {
 

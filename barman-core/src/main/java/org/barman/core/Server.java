@@ -48,7 +48,17 @@ import org.barman.core.retention.RetentionEnforcer;
 import org.barman.core.wal.ArchiveReport;
 import org.barman.core.wal.FileSystemWalArchive;
 
-/** One configured PostgreSQL server and what Barman does for it. */
+/**
+ * One configured PostgreSQL server and what Barman does for it: each method is one command of the command line
+ * for this server ({@link #check()}, {@link #takeBackup}, {@link #listBackups()}, {@link #showBackup},
+ * {@link #listFiles}, {@link #deleteBackup}, {@link #archiveWal()}, {@link #getWal(String, OutputStream, String)},
+ * {@link #recover}, {@link #rebuildXlogDb()}, {@link #effectiveOptions()}). Get one from
+ * {@link Barman#server(String)} or {@link Barman#servers(String)}.
+ *
+ * <p>Work that must not run twice at once for a server (a backup, a deletion, archiving, retention) takes the
+ * server's lock files in {@code barman_lock_directory} and fails with a
+ * {@link org.barman.core.lock.LockBusyException} when another process holds them.
+ */
 public final class Server {
 
 

@@ -22,7 +22,16 @@ public record BackupOptions(Optional<Boolean> immediateCheckpoint, Optional<Reus
     public static final BackupOptions DEFAULTS = new BackupOptions(Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), Duration.ZERO);
 
-    /** Empty optionals for nulls; no negative values. */
+    /**
+     * Empty optionals for nulls; no negative values.
+     *
+     * @param immediateCheckpoint {@code --immediate-checkpoint} / {@code --no-immediate-checkpoint}
+     * @param reuse {@code --reuse-backup}
+     * @param retryTimes {@code --retry-times} ({@code --no-retry} is 0)
+     * @param retrySleep {@code --retry-sleep}
+     * @param waitForWals how long to wait for the WAL that makes the backup consistent ({@code --wait}); zero to
+     *     return at once, leaving the backup WAITING_FOR_WALS for {@code cron} when the WAL has not arrived
+     */
     public BackupOptions {
         immediateCheckpoint = immediateCheckpoint == null ? Optional.empty() : immediateCheckpoint;
         reuse = reuse == null ? Optional.empty() : reuse;

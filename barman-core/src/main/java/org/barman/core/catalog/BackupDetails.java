@@ -22,7 +22,16 @@ import org.barman.api.RetentionStatus;
 public record BackupDetails(BackupInfo info, SortedMap<String, String> otherFields, BackupWalSummary wal,
         Optional<BackupId> previous, Optional<BackupId> next, RetentionStatus retentionStatus) {
 
-    /** Copies the map. */
+    /**
+     * Copies the map.
+     *
+     * @param info the backup
+     * @param otherFields the fields of its {@code backup.info} that {@link BackupInfo} does not model, raw
+     * @param wal its WAL, as Barman counts it ({@link BackupWalSummary#EMPTY} when its copy is not done)
+     * @param previous the previous available backup
+     * @param next the next available backup
+     * @param retentionStatus what the retention policy says of it, {@link RetentionStatus#NONE} when none is enforced
+     */
     public BackupDetails {
         otherFields = Collections.unmodifiableSortedMap(new TreeMap<>(otherFields));
     }

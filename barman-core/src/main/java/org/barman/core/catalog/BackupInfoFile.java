@@ -79,7 +79,12 @@ public final class BackupInfoFile {
      * @param otherFields every other key with its raw text (such as {@code copy_stats}), sorted by key
      */
     public record Content(BackupInfo info, SortedMap<String, String> otherFields) {
-        /** Copies the map. */
+        /**
+         * Copies the map.
+         *
+         * @param info the fields {@link BackupInfo} models
+         * @param otherFields every other key with its raw text (such as {@code copy_stats}), sorted by key
+         */
         public Content {
             if (info == null) {
                 throw new IllegalArgumentException("info is null");

@@ -16,7 +16,14 @@ import org.barman.api.WalFileInfo;
  */
 public record DeletionReport(BackupInfo backup, List<WalFileInfo> removedWal, Instant started, Instant ended) {
 
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param backup the deleted backup
+     * @param removedWal the WAL files removed with it because no remaining backup needs them
+     * @param started when the deletion started
+     * @param ended when it ended
+     */
     public DeletionReport {
         removedWal = List.copyOf(removedWal);
     }

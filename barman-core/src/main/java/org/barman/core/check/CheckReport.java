@@ -10,7 +10,12 @@ import java.util.List;
  */
 public record CheckReport(String server, List<CheckResult> results) {
 
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param server the server name
+     * @param results the items, in the order they were checked
+     */
     public CheckReport {
         results = List.copyOf(results);
     }

@@ -9,7 +9,13 @@ package org.barman.core.check;
  */
 public record CheckResult(String name, boolean ok, String detail) {
 
-    /** Requires a name; a null detail becomes empty. */
+    /**
+     * Requires a name; a null detail becomes empty.
+     *
+     * @param name the item, such as {@code wal_level}
+     * @param ok whether it passed
+     * @param detail what was found, or what to do; may be empty
+     */
     public CheckResult {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("a check needs a name");

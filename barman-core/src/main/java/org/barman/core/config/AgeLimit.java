@@ -27,7 +27,12 @@ public record AgeLimit(int value, Unit unit) {
         MONTHS
     }
 
-    /** Requires a positive value. */
+    /**
+     * Requires a positive value.
+     *
+     * @param value the count, above 0
+     * @param unit the unit
+     */
     public AgeLimit {
         if (value <= 0) {
             throw new IllegalArgumentException("the value must be greater than 0");

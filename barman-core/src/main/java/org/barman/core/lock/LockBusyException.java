@@ -10,7 +10,9 @@ public final class LockBusyException extends BarmanException {
     /** Exit code of a command refused because the same work is already running. */
     public static final int EXIT_CODE = 2;
 
+    /** The lock file held by the other process. */
     private final Path lockFile;
+    /** The process holding the lock, or 0 when unknown. */
     private final long holderPid;
 
     LockBusyException(String what, Path lockFile, long holderPid) {

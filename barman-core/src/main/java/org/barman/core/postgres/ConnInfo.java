@@ -151,7 +151,10 @@ public final class ConnInfo {
         return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
-    /** @return the value given for a keyword, if any */
+    /**
+     * @param keyword a libpq keyword
+     * @return the value given for it, if any
+     */
     public Optional<String> get(String keyword) {
         return Optional.ofNullable(options.get(keyword));
     }
@@ -162,6 +165,8 @@ public final class ConnInfo {
     }
 
     /**
+     * @param keyword a libpq keyword
+     * @param value its value
      * @return a copy with the keyword set to the value
      * @throws BarmanException for a keyword libpq does not know
      */
@@ -171,7 +176,11 @@ public final class ConnInfo {
         return new ConnInfo(copy);
     }
 
-    /** @return a copy with the keyword set to the value unless the conninfo already gives it */
+    /**
+     * @param keyword a libpq keyword
+     * @param value its value
+     * @return a copy with the keyword set to the value unless the conninfo already gives it
+     */
     public ConnInfo withDefault(String keyword, String value) {
         return options.containsKey(keyword) ? this : with(keyword, value);
     }
@@ -185,6 +194,7 @@ public final class ConnInfo {
      * Translates for the PostgreSQL JDBC driver, with the process's environment variables and OS user as
      * libpq's defaults.
      *
+     * @return the JDBC URL and connection properties
      * @throws BarmanException naming the keyword when a value is invalid or cannot work with pgjdbc
      */
     public JdbcTarget toJdbc() {
@@ -195,6 +205,7 @@ public final class ConnInfo {
      * Translates for the PostgreSQL JDBC driver, with the given environment variables as libpq's defaults.
      *
      * @param environment environment variables, such as {@code PGPORT -> 5433}
+     * @return the JDBC URL and connection properties
      * @throws BarmanException naming the keyword when a value is invalid or cannot work with pgjdbc
      */
     public JdbcTarget toJdbc(Map<String, String> environment) {
@@ -248,7 +259,12 @@ public final class ConnInfo {
      */
     public record JdbcTarget(String url, Map<String, String> properties) {
 
-        /** Keeps an unmodifiable copy, in order. */
+        /**
+         * Keeps an unmodifiable copy, in order.
+         *
+         * @param url the JDBC URL, holding only hosts, ports and the database
+         * @param properties pgjdbc connection properties
+         */
         public JdbcTarget {
             Objects.requireNonNull(url, "url is null");
             properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
@@ -261,7 +277,10 @@ public final class ConnInfo {
             return result;
         }
 
-        /** @return a new connection through the PostgreSQL JDBC driver; the caller closes it */
+        /**
+         * @return a new connection through the PostgreSQL JDBC driver; the caller closes it
+         * @throws SQLException when PostgreSQL cannot be reached or refuses the connection
+         */
         public Connection connect() throws SQLException {
             return DriverManager.getConnection(url, toProperties());
         }

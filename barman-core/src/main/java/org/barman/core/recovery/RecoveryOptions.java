@@ -28,7 +28,20 @@ public record RecoveryOptions(RecoveryTarget target, Optional<String> targetTime
 
     private static final Set<String> ACTIONS = Set.of("pause", "promote", "shutdown");
 
-    /** Validates the action and the timeline's form, copies the map. */
+    /**
+     * Validates the action and the timeline's form, copies the map.
+     *
+     * @param target where the recovery stops
+     * @param targetTimeline {@code --target-tli}: a timeline number, {@code latest} or {@code current}; empty for
+     *     PostgreSQL's default (latest)
+     * @param targetAction {@code --target-action}: pause, promote or shutdown; empty for PostgreSQL's default
+     * @param standbyMode {@code --standby-mode}: the copy starts as a standby ({@code standby.signal})
+     * @param tablespaces {@code --tablespace NAME:DIRECTORY}: where a tablespace goes instead of its original place
+     * @param remoteSshCommand {@code --remote-ssh-command}: recover onto another host through this command
+     * @param getWal {@code --get-wal}/{@code --no-get-wal}: override {@code recovery_options = get-wal}
+     * @param retryTimes {@code --retry-times}/{@code --no-retry}
+     * @param retrySleep {@code --retry-sleep}
+     */
     public RecoveryOptions {
         target = target == null ? RecoveryTarget.NONE : target;
         targetTimeline = targetTimeline == null ? Optional.empty() : targetTimeline.map(String::strip);
@@ -59,37 +72,55 @@ public record RecoveryOptions(RecoveryTarget target, Optional<String> targetTime
         }
     }
 
-    /** @param target where the recovery stops @return options with nothing else set */
+    /**
+     * @param target where the recovery stops
+     * @return options with nothing else set
+     */
     public static RecoveryOptions of(RecoveryTarget target) {
         return new RecoveryOptions(target, Optional.empty(), Optional.empty(), false, Map.of(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty());
     }
 
-    /** @param command the remote ssh command @return a copy recovering through it */
+    /**
+     * @param command the remote ssh command
+     * @return a copy recovering through it
+     */
     public RecoveryOptions withRemoteSshCommand(String command) {
         return new RecoveryOptions(target, targetTimeline, targetAction, standbyMode, tablespaces,
                 Optional.of(command), getWal, retryTimes, retrySleep);
     }
 
-    /** @param action pause, promote or shutdown @return a copy with that action */
+    /**
+     * @param action pause, promote or shutdown
+     * @return a copy with that action
+     */
     public RecoveryOptions withTargetAction(String action) {
         return new RecoveryOptions(target, targetTimeline, Optional.of(action), standbyMode, tablespaces,
                 remoteSshCommand, getWal, retryTimes, retrySleep);
     }
 
-    /** @param relocations tablespace name to directory @return a copy relocating them */
+    /**
+     * @param relocations tablespace name to directory
+     * @return a copy relocating them
+     */
     public RecoveryOptions withTablespaces(Map<String, String> relocations) {
         return new RecoveryOptions(target, targetTimeline, targetAction, standbyMode, relocations, remoteSshCommand,
                 getWal, retryTimes, retrySleep);
     }
 
-    /** @param value whether to use get-wal @return a copy with that choice */
+    /**
+     * @param value whether to use get-wal
+     * @return a copy with that choice
+     */
     public RecoveryOptions withGetWal(boolean value) {
         return new RecoveryOptions(target, targetTimeline, targetAction, standbyMode, tablespaces, remoteSshCommand,
                 Optional.of(value), retryTimes, retrySleep);
     }
 
-    /** @param timeline a timeline number, latest or current @return a copy with that target timeline */
+    /**
+     * @param timeline a timeline number, latest or current
+     * @return a copy with that target timeline
+     */
     public RecoveryOptions withTargetTimeline(String timeline) {
         return new RecoveryOptions(target, Optional.of(timeline), targetAction, standbyMode, tablespaces,
                 remoteSshCommand, getWal, retryTimes, retrySleep);

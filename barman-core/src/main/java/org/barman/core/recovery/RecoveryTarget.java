@@ -56,7 +56,13 @@ public record RecoveryTarget(Kind kind, String value, boolean exclusive) {
     /** No target: the recovery replays all the WAL it finds. */
     public static final RecoveryTarget NONE = new RecoveryTarget(Kind.NONE, "", false);
 
-    /** Checks the value's form for its kind. */
+    /**
+     * Checks the value's form for its kind.
+     *
+     * @param kind which setting
+     * @param value its value as PostgreSQL reads it (empty for {@link Kind#NONE} and {@link Kind#IMMEDIATE})
+     * @param exclusive stop just before the target instead of just after ({@code recovery_target_inclusive = off})
+     */
     public RecoveryTarget {
         if (kind == null) {
             throw new IllegalArgumentException("kind is null");

@@ -23,7 +23,12 @@ public record TimelineHistory(long timeline, List<Switch> ancestors) {
     public record Switch(long parent, Lsn at) {
     }
 
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param timeline the timeline
+     * @param ancestors the earlier timelines, oldest first, each with the position where it was left
+     */
     public TimelineHistory {
         ancestors = List.copyOf(ancestors);
     }

@@ -22,7 +22,17 @@ import org.barman.core.catalog.DeletionReport;
 public record EnforcementReport(String policy, RetentionReport evaluation, List<DeletionReport> deletedBackups,
         Optional<WalSegmentName> firstWalKept, List<WalFileInfo> removedWal, Optional<String> failure) {
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param policy the policy enforced, as {@code show-server} prints it
+     * @param evaluation the policy's verdict over the catalogue before anything was deleted
+     * @param deletedBackups the obsolete backups deleted, oldest first
+     * @param firstWalKept the oldest WAL segment a remaining backup needs; empty when no WAL file could be removed
+     * @param removedWal the WAL files removed because no remaining backup needs them
+     * @param failure what went wrong, when a deletion failed (the following obsolete backups were left for the next
+     *     run; the WAL clean-up still ran, for the backups that remained)
+     */
     public EnforcementReport {
         deletedBackups = List.copyOf(deletedBackups);
         removedWal = List.copyOf(removedWal);

@@ -16,7 +16,11 @@ import org.barman.api.RetentionStatus;
  */
 public record RedundancyPolicy(int redundancy) implements RetentionPolicy {
 
-    /** Requires a positive redundancy. */
+    /**
+     * Requires a positive redundancy.
+     *
+     * @param redundancy how many DONE backups to keep, above 0
+     */
     public RedundancyPolicy {
         if (redundancy <= 0) {
             throw new IllegalArgumentException("the redundancy must be greater than 0");

@@ -17,7 +17,15 @@ import org.barman.api.WalFileInfo;
 public record ArchiveReport(List<WalFileInfo> archived, List<String> duplicates, List<Path> errors,
         List<String> skipped, String failure) {
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param archived files stored and indexed, in WAL order
+     * @param duplicates files dropped because the archive already had the same content
+     * @param errors files moved to the errors folder (their new paths)
+     * @param skipped files left in the incoming folder for a later pass (not complete yet, or a hook said stop)
+     * @param failure why the pass stopped early, or null when it went through
+     */
     public ArchiveReport {
         archived = List.copyOf(archived);
         duplicates = List.copyOf(duplicates);
