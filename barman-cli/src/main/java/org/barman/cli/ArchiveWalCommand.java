@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code barman archive-wal SERVER|all}: moves complete WAL files from the incoming folder to the archive. */
-@Command(name = "archive-wal", description = "Move the WAL files PostgreSQL delivered into the archive, compressed.")
+@Command(mixinStandardHelpOptions = true, name = "archive-wal", description = "Move the WAL files PostgreSQL delivered into the archive, compressed.")
 final class ArchiveWalCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code barman backup SERVER|all}: takes a base backup of a server, or of every server one after another. */
-@Command(name = "backup", description = "Take a base backup of a server, or of all servers one after another.")
+@Command(mixinStandardHelpOptions = true, name = "backup", description = "Take a base backup of a server, or of all servers one after another.")
 final class BackupCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code barman check [--nagios] SERVER|all}: whether each server is ready for backups and archiving. */
-@Command(name = "check", description = "Check that a server, or all, is ready for backup and WAL archiving; "
+@Command(mixinStandardHelpOptions = true, name = "check", description = "Check that a server, or all, is ready for backup and WAL archiving; "
         + "creates the server's folders.")
 final class CheckCommand implements Callable<Integer> {
 

@@ -15,7 +15,7 @@ import picocli.CommandLine.ParentCommand;
  * {@code barman cron}: the periodic maintenance of every server (WAL archiving, backups waiting for WAL,
  * retention policies); run it every minute.
  */
-@Command(name = "cron", description = "Periodic maintenance of every server: WAL archiving, backups waiting for "
+@Command(mixinStandardHelpOptions = true, name = "cron", description = "Periodic maintenance of every server: WAL archiving, backups waiting for "
         + "WAL, retention policies. Run it every minute.")
 final class CronCommand implements Callable<Integer> {
 
@@ -24,6 +24,16 @@ final class CronCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try {
+            return run() ? 0 : 1;
+        } catch (org.barman.core.lock.LockBusyException busy) {
+            // Run every minute: an earlier cron still at work is normal, and must not mail an error each minute.
+            barman.info("Another barman cron is running: skipping this run (" + busy.getMessage() + ")");
+            return 0;
+        }
+    }
+
+    private boolean run() {
         boolean ok = barman.barman().cron(new CronListener() {
             @Override
             public void archivingStarted(Server server) {
@@ -72,6 +82,6 @@ final class CronCommand implements Callable<Integer> {
                 }
             }
         });
-        return ok ? 0 : 1;
+        return ok;
     }
 }

@@ -17,7 +17,7 @@ import picocli.CommandLine.ParentCommand;
  * {@code barman delete SERVER ID}: deletes a backup and the WAL files no remaining backup needs. Refused while a
  * backup runs for the server, and when it would leave fewer DONE backups than {@code minimum_redundancy}.
  */
-@Command(name = "delete", description = "Delete a backup (an id, or oldest, first, latest, last) and the WAL "
+@Command(mixinStandardHelpOptions = true, name = "delete", description = "Delete a backup (an id, or oldest, first, latest, last) and the WAL "
         + "files no remaining backup needs.")
 final class DeleteCommand implements Callable<Integer> {
 

@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code barman diagnose}: configuration and system facts as JSON, for bug reports. */
-@Command(name = "diagnose", description = "Print the configuration and system facts as JSON, for bug reports.")
+@Command(mixinStandardHelpOptions = true, name = "diagnose", description = "Print the configuration and system facts as JSON, for bug reports.")
 final class DiagnoseCommand implements java.util.concurrent.Callable<Integer> {
 
     @ParentCommand

@@ -14,7 +14,7 @@ import picocli.CommandLine.ParentCommand;
  * {@code barman get-wal [-o DIR] [-j|-x|-z] SERVER WAL_NAME}: an archived WAL file, uncompressed, on standard
  * output (for {@code restore_command}) or into a folder.
  */
-@Command(name = "get-wal", description = "Write an archived WAL file, uncompressed, to standard output or into a "
+@Command(mixinStandardHelpOptions = true, name = "get-wal", description = "Write an archived WAL file, uncompressed, to standard output or into a "
         + "folder (usable in restore_command).")
 final class GetWalCommand implements Callable<Integer> {
 

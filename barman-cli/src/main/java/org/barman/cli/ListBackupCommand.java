@@ -22,7 +22,7 @@ import picocli.CommandLine.ParentCommand;
  * {@code barman list-backup SERVER|all}: the backups of a server, newest first, one line each as Barman prints
  * them: {@code main 20120529T092136 - Wed May 30 15:20:25 2012 - Size: 5.0 GiB - WAL Size: 845.0 MiB}.
  */
-@Command(name = "list-backup", description = "List the backups of a server, or of all, newest first.")
+@Command(mixinStandardHelpOptions = true, name = "list-backup", description = "List the backups of a server, or of all, newest first.")
 final class ListBackupCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code barman list-files [--target TARGET] SERVER ID}: the absolute paths of a backup's files, one a line. */
-@Command(name = "list-files", description = "List the files of a backup, one absolute path per line.")
+@Command(mixinStandardHelpOptions = true, name = "list-files", description = "List the files of a backup, one absolute path per line.")
 final class ListFilesCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code barman list-server}: the configured servers and their descriptions. */
-@Command(name = "list-server", description = "List the configured servers.")
+@Command(mixinStandardHelpOptions = true, name = "list-server", description = "List the configured servers.")
 final class ListServerCommand implements java.util.concurrent.Callable<Integer> {
 
     @ParentCommand

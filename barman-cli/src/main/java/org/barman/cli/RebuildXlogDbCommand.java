@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code barman rebuild-xlogdb SERVER|all}: rebuilds the WAL index from the archived files. */
-@Command(name = "rebuild-xlogdb", description = "Rebuild the WAL archive index (xlog.db) from the archived files.")
+@Command(mixinStandardHelpOptions = true, name = "rebuild-xlogdb", description = "Rebuild the WAL archive index (xlog.db) from the archived files.")
 final class RebuildXlogDbCommand implements Callable<Integer> {
 
     @ParentCommand

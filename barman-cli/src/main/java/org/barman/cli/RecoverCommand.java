@@ -23,7 +23,7 @@ import picocli.CommandLine.ParentCommand;
  * {@code barman recover [OPTIONS] SERVER BACKUP_ID DESTINATION_DIRECTORY}: recovers a backup, to a point in time
  * when a target is given, locally or on another host.
  */
-@Command(name = "recover", description = "Recover a backup into a folder, to a point in time when a target is "
+@Command(mixinStandardHelpOptions = true, name = "recover", description = "Recover a backup into a folder, to a point in time when a target is "
         + "given, on this host or on another one (--remote-ssh-command).")
 final class RecoverCommand implements Callable<Integer> {
 

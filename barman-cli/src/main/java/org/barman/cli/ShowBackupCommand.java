@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code barman show-backup SERVER ID}: everything known about one backup, in Barman's layout. */
-@Command(name = "show-backup", description = "Show the details of a backup (an id, or latest, last, oldest, first).")
+@Command(mixinStandardHelpOptions = true, name = "show-backup", description = "Show the details of a backup (an id, or latest, last, oldest, first).")
 final class ShowBackupCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code barman show-server SERVER|all}: every effective option of a server. */
-@Command(name = "show-server", description = "Show the effective configuration of a server, or of all.")
+@Command(mixinStandardHelpOptions = true, name = "show-server", description = "Show the effective configuration of a server, or of all.")
 final class ShowServerCommand implements java.util.concurrent.Callable<Integer> {
 
     @ParentCommand

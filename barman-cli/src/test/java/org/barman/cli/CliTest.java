@@ -184,6 +184,30 @@ class CliTest {
     }
 
     @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"backup", "recover", "get-wal", "check", "cron", "list-backup"}) {
+            CliRun help = CliRun.of(command, "--help");
+            assertThat(help.exitCode()).as(command).isZero();
+            assertThat(help.out()).as(command).startsWith("Usage: barman " + command);
+        }
+    }
+
+    @Test
+    void cronSkipsQuietlyWhenAnotherCronRuns() throws IOException {
+        Path file = guideConfig();
+        String home = dir.toString();
+        Files.writeString(file, Files.readString(file).replace("barman_home = /var/lib/barman",
+                "barman_home = " + home));
+        try (var lock = org.barman.core.lock.Locks.cron(dir)) {
+            CliRun run = CliRun.of("-c", file.toString(), "cron");
+            assertThat(run.exitCode()).isZero();
+            assertThat(run.out()).startsWith("Another barman cron is running: skipping this run (barman cron is "
+                    + "already running (pid " + ProcessHandle.current().pid());
+            assertThat(run.err()).isEmpty();
+        }
+    }
+
+    @Test
     void versionAndHelp() {
         CliRun version = CliRun.of("--version");
         assertThat(version.exitCode()).isZero();

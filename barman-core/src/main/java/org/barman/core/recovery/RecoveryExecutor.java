@@ -306,9 +306,10 @@ public final class RecoveryExecutor {
                 disabled.addAll(RecoveryConfig.disabledSettings(original));
                 Files.writeString(staging.resolve("postgresql.conf"), RecoveryConfig.commentOut(original, true));
             }
+            List<String> distinct = disabled.stream().distinct().toList();
             warnings.add("archiving is disabled in the copy, so that it never archives into this server's archive: "
-                    + "archive_mode = off in postgresql.auto.conf" + (disabled.isEmpty() ? "" : ", and the original "
-                    + String.join(", ", disabled) + " lines kept as " + RecoveryConfig.COMMENT.strip() + " comments")
+                    + "archive_mode = off in postgresql.auto.conf" + (distinct.isEmpty() ? "" : ", and the original "
+                    + String.join(", ", distinct) + " lines kept as " + RecoveryConfig.COMMENT.strip() + " comments")
                     + "; set archiving up again once the copy is in service");
             if (!backup.tablespaces().isEmpty()) {
                 StringBuilder map = new StringBuilder();

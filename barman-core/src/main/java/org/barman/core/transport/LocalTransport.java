@@ -28,7 +28,7 @@ import org.barman.api.Transport;
  * <p>Durability: {@code pull} and {@code push} return only once every file and folder they wrote is fsynced, so
  * that a backup marked DONE survives a power cut, and there is no switch to turn that off. Each written file is
  * fsynced on a pool of 16 threads while the copy goes on (large files start their write-back every 64 MiB),
- * folders at the end. Measured on a 2-core VM with ext4 (docs/performance-local-transport.md): a 1.6 GB PGDATA
+ * folders at the end. Measured on a 2-core VM with ext4 (docs/performance.md, "Local transport"): a 1.6 GB PGDATA
  * copied durably in 0.8-1.2 times the time of {@code cp -a && sync -f}, which is the price of writing the data to
  * the disk; the same copy without fsync takes 50-65 % of that time. One {@code syncfs} at the end would be cheaper
  * for trees of many small files, but Java cannot call it and it flushes the whole file system.

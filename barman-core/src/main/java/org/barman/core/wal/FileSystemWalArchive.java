@@ -237,7 +237,7 @@ public final class FileSystemWalArchive implements WalArchive {
         environment.put("BARMAN_SEGMENT", name.fileName());
         environment.put("BARMAN_FILE", file.toString());
         environment.put("BARMAN_SIZE", Long.toString(Files.size(file)));
-        environment.put("BARMAN_TIMESTAMP", Double.toString(mtime(file)));
+        environment.put("BARMAN_TIMESTAMP", XlogDb.formatTime(mtime(file)));
         environment.put("BARMAN_COMPRESSION", compression == null || !compresses(name) ? "" : compression);
         return environment;
     }

@@ -98,7 +98,11 @@ public final class XlogDb {
                 + (entry.compression() == null ? "None" : entry.compression()) + "\n";
     }
 
-    private static String formatTime(double time) {
+    /**
+     * @param time epoch seconds
+     * @return the time as Barman writes it, such as {@code 1700000000.123456}: no exponent
+     */
+    static String formatTime(double time) {
         String text = String.format(Locale.ROOT, "%.6f", time);
         return text.contains(".") ? text.replaceAll("0+$", "").replaceAll("\\.$", ".0") : text;
     }

@@ -10,7 +10,7 @@ import org.barman.api.CopyResult;
 import org.barman.api.ReuseMode;
 
 /**
- * Times one pull of the local transport on a real tree, for docs/performance-local-transport.md. Not a test:
+ * Times one pull of the local transport on a real tree, for docs/performance.md, "Local transport". Not a test:
  * run it by hand, as the page says, with the cache warmed and nothing else writing.
  */
 final class LocalTransportBenchmark {
