@@ -54,7 +54,7 @@ class WalArchivingIT {
             switch (compression) {
                 case "none" -> { }
                 case "custom" -> config.append("compression = custom\ncustom_compression_filter = gzip -c -1\n"
-                        + "custom_decompression_filter = gzip -dc\n");
+                        + "custom_decompression_filter = gzip -dc\ncustom_compression_magic = 0x1f8b\n");
                 default -> config.append("compression = ").append(compression).append('\n');
             }
         }
