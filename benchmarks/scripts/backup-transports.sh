@@ -6,8 +6,8 @@
 #
 #   benchmarks/scripts/backup-transports.sh [SCALE] [RUNS]
 #
-# SCALE is pgbench's -s (default 100: about 1.5 GB of PGDATA), RUNS how many times each way is timed (default 3;
-# the best run is kept). Runs as root (sshd, and PostgreSQL as the postgres user); needs PostgreSQL 15 (Debian),
+# SCALE is pgbench's -s (default 100: 1.6 GB of PGDATA outside pg_wal), RUNS how many rounds of timings (default 3;
+# each way runs once per round, round robin). Runs as root (sshd, and PostgreSQL as the postgres user); needs PostgreSQL 15 (Debian),
 # rsync, openssh-server and the distribution, built with `mvn -q package -DskipTests` into
 # barman-cli/target/barman. Everything lives in a temporary folder, removed at the end with the cluster and sshd.
 #
@@ -18,7 +18,8 @@
 # What is timed, each way from the same warm page cache (PGDATA is read just before each run), with the copy's
 # durability as each tool has it: Barman's transport syncs what it wrote before it returns (sync -f), and
 # pg_basebackup fsyncs too; `rsync -a` does not, so it is timed alone and followed by `sync -f` ("rsync -a + sync").
-# The ratio column divides by plain `rsync -a`, the issue's reference.
+# Ratios divide by plain `rsync -a`, the issue's reference: the ratio of the best runs, and the median of the ratios
+# of each round (each way against the rsync -a of its own round), which load from other jobs moves less.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 scale=${1:-100}
@@ -146,6 +147,7 @@ declare -A label=(
   [barman_p2]="barman backup, rsync transport, parallel_jobs = 2"
   [basebackup]="pg_basebackup -Fp -X fetch (fsync)")
 declare -A best_ms
+declare -A all_ms
 
 # one timed run of a way, from a warm cache and an empty destination: milliseconds
 time_one() {
@@ -173,6 +175,7 @@ for round in $(seq "$runs"); do
     ms=$(time_one "$way")
     echo "  round $round: ${label[$way]}: $ms ms" >&2
     if [ -z "${best_ms[$way]:-}" ] || [ "$ms" -lt "${best_ms[$way]}" ]; then best_ms[$way]=$ms; fi
+    all_ms[$way]="${all_ms[$way]:-} $ms"
   done
 done
 copied=$(du -sb --exclude=pg_wal "$pgdata" | cut -f1)
@@ -183,9 +186,13 @@ echo "PGDATA: $(awk -v s="$size" 'BEGIN { printf "%.2f GB", s / 1e9 }') (pgbench
   "$(awk -v s="$copied" 'BEGIN { printf "%.2f GB", s / 1e9 }') outside pg_wal;" \
   "$(rsync --version | head -1 | sed 's/  */ /g'); $(ssh -V 2>&1); $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| way | seconds (best of $runs) | MB/s (PGDATA without pg_wal) | ratio to rsync -a |"
-echo "|---|---:|---:|---:|"
+echo "| way | seconds (best of $runs) | MB/s (PGDATA without pg_wal) | ratio of the bests | median of the rounds' ratios |"
+echo "|---|---:|---:|---:|---:|"
+read -r -a reference_runs <<< "${all_ms[rsync_a]}"
 for way in "${ways[@]}"; do
-  awk -v w="${label[$way]}" -v ms="${best_ms[$way]}" -v ref="$reference" -v s="$copied" \
-    'BEGIN { printf "| %s | %.2f | %.0f | %.2f |\n", w, ms / 1000, s / 1e6 / (ms / 1000), ms / ref }'
+  read -r -a runs_ms <<< "${all_ms[$way]}"
+  ratios=$(for i in "${!runs_ms[@]}"; do awk -v a="${runs_ms[$i]}" -v b="${reference_runs[$i]}" 'BEGIN { print a / b }'; done \
+    | sort -g | awk '{ r[NR] = $1 } END { if (NR % 2) print r[(NR + 1) / 2]; else print (r[NR / 2] + r[NR / 2 + 1]) / 2 }')
+  awk -v w="${label[$way]}" -v ms="${best_ms[$way]}" -v ref="$reference" -v s="$copied" -v med="$ratios" \
+    'BEGIN { printf "| %s | %.2f | %.0f | %.2f | %.2f |\n", w, ms / 1000, s / 1e6 / (ms / 1000), ms / ref, med }'
 done

@@ -49,11 +49,12 @@ import org.slf4j.LoggerFactory;
  * modification times; not owners, which belong to the user running Barman, nor devices and special files),
  * {@code --delete} so that a retry into an existing destination ends as a copy of the source (what an exclusion
  * matches is protected; {@code --ignore-errors}, because a folder that vanishes during the copy would otherwise stop
- * every deletion, while a real error still fails the copy), the job's exclusions as {@code --filter} rules ({@link RsyncFilters}), {@code --bwlimit},
- * {@code -z} when {@code network_compression} is on, {@code --link-dest} or {@code --copy-dest} for
- * {@code reuse_backup = link} or {@code copy}, and {@code --modify-window=-1} so that rsync's "quick check" (same size
- * and modification time) compares times to the nanosecond; with {@code -p}, rsync reuses a file of the previous
- * backup only when its permission bits match too, which is the {@link CopyJob} rule.
+ * every deletion, while a real error still fails the copy), the job's exclusions as {@code --filter} rules
+ * ({@link RsyncFilters}), {@code --bwlimit}, {@code -z} when {@code network_compression} is on,
+ * {@code --link-dest} or {@code --copy-dest} for {@code reuse_backup = link} or {@code copy}, and
+ * {@code --modify-window=-1} so that rsync's "quick check" (same size and modification time) compares times to the
+ * nanosecond; with {@code -p}, rsync reuses a file of the previous backup only when its permission bits match too,
+ * which is the {@link CopyJob} rule.
  *
  * <p>Every copy lists the source ({@code rsync --list-only}) for the progress bar's total: with one job beside the
  * copy, over its own ssh connection (the copy's progress is held back until the total is known), else first. With
@@ -193,8 +194,7 @@ public final class RsyncTransport implements Transport {
      * @param bandwidthLimitKbps KB/s for the whole copy, 0 for none
      */
     private record Copy(String what, String source, String sourceRoot, String target, Path localTarget,
-            String remoteRsync,
-            List<String> filters, ReuseMode reuseMode, Path reference, long bandwidthLimitKbps) {
+            String remoteRsync, List<String> filters, ReuseMode reuseMode, Path reference, long bandwidthLimitKbps) {
     }
 
     private CopyResult copy(Copy copy, CopyListener listener) throws IOException {
