@@ -2,6 +2,7 @@ package org.barman.transport.ssh;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,9 +18,6 @@ import java.util.concurrent.atomic.LongAdder;
 
 import com.jcraft.jsch.Session;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.barman.api.BarmanException;
 import org.barman.api.CommandResult;
 import org.barman.api.CopyJob;
@@ -35,9 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The remote folder is created, or listed when it exists, so that what the source does not have (and what is
  * of another kind) is removed first, except what the exclusions protect. Files and links then go in balanced groups,
- * one per connection, each as a tar stream (PAX format, written with Commons Compress, with nanosecond times) into a
- * remote GNU {@code tar -x}; a last small stream sets the folders' permission bits and times once their content is
- * complete (so that read-only folders can be filled), and the remote file system is synced before the call returns.
+ * one per connection, each as a PAX tar stream ({@link TarWriter}, nanosecond times) into a remote GNU
+ * {@code tar -x}; a last small stream sets the folders' permission bits and times once their content is complete (so
+ * that read-only folders can be filled), and the remote file system is synced before the call returns.
  */
 final class PushCopy {
 
@@ -166,7 +164,7 @@ final class PushCopy {
     /** The remote half of a stream: GNU tar extracting with exact permission bits, owned by the remote user. */
     static String extractCommand(String root, boolean syncAfter) {
         String command = "LC_ALL=C; export LC_ALL\ncd -- " + ShellWords.quote(root) + " || exit 2\n"
-                + "tar -x -f - -b " + PullCopy.TAR_BLOCKING_FACTOR + " -p --no-same-owner || exit $?\n";
+                + "tar -x -f - -p --no-same-owner || exit $?\n";
         return syncAfter ? command + "sync -f . 2>/dev/null || sync" : command;
     }
 
@@ -230,9 +228,8 @@ final class PushCopy {
         RemoteCommand tar = RemoteCommand.start(session, extractCommand(root, syncAfter), null, destination);
         running.add(tar);
         try {
-            try (TarArchiveOutputStream out = new TarArchiveOutputStream(tar.stdin(), BUFFER, "UTF-8")) {
-                out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-                out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            try (OutputStream stdin = tar.stdin()) {
+                TarWriter out = new TarWriter(stdin);
                 byte[] buffer = new byte[BUFFER];
                 for (RemoteEntry entry : entries) {
                     if (failure.get() != null && !syncAfter) {
@@ -266,29 +263,22 @@ final class PushCopy {
         return " (" + status + (stderr.isEmpty() ? ")" : ": " + stderr + ")");
     }
 
-    private void send(TarArchiveOutputStream out, RemoteEntry entry, byte[] buffer) throws IOException,
-            InterruptedException {
-        Path file = entry.path().isEmpty() ? source : source.resolve(entry.path());
-        TarArchiveEntry header;
+    private void send(TarWriter out, RemoteEntry entry, byte[] buffer) throws IOException, InterruptedException {
         switch (entry.kind()) {
-            case FOLDER -> header = new TarArchiveEntry(entry.path().isEmpty() ? "./" : entry.path() + "/");
+            case FOLDER -> {
+                out.folder(entry.path(), entry.mode(), entry.modified());
+                return;
+            }
             case LINK -> {
-                header = new TarArchiveEntry(entry.path(), TarConstants.LF_SYMLINK);
-                header.setLinkName(entry.linkTarget());
+                out.link(entry.path(), entry.linkTarget(), entry.modified());
+                return;
             }
             case FILE -> {
-                header = new TarArchiveEntry(entry.path());
-                header.setSize(entry.size());
+                // below
             }
             default -> throw new IllegalStateException(entry.kind().toString());
         }
-        header.setMode(entry.mode());
-        header.setLastModifiedTime(entry.modified());
-        if (entry.kind() != RemoteEntry.Kind.FILE) {
-            out.putArchiveEntry(header);
-            out.closeArchiveEntry();
-            return;
-        }
+        Path file = source.resolve(entry.path());
         InputStream in;
         try {
             in = Files.newInputStream(file);
@@ -299,7 +289,7 @@ final class PushCopy {
             throw new BarmanException("cannot read " + file + ": " + LocalFiles.reason(e), e);
         }
         try (in) {
-            out.putArchiveEntry(header);
+            out.file(entry.path(), entry.mode(), entry.size(), entry.modified());
             long remaining = entry.size();
             int chunk = throttle == null ? buffer.length : (int) Math.min(buffer.length, throttle.chunk());
             while (remaining > 0) {
@@ -316,7 +306,7 @@ final class PushCopy {
                     throttle.consumed(read);
                 }
             }
-            out.closeArchiveEntry();
+            out.closeEntry();
         }
         files.increment();
         bytes.add(entry.size());
