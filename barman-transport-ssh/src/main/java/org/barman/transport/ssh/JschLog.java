@@ -4,8 +4,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends JSch's messages to SLF4J at debug level (its "info" narrates every connection step, and its warnings are
- * about what this transport decides and reports itself), so that {@code barman -d} shows them.
+ * Sends JSch's messages to SLF4J at trace level (its "info" narrates every step of a connection, and its warnings
+ * and errors are about what this transport decides and reports itself), under the logger
+ * {@code org.barman.transport.ssh.jsch}, for when a connection problem needs a closer look.
  */
 final class JschLog implements com.jcraft.jsch.Logger {
 
@@ -18,16 +19,16 @@ final class JschLog implements com.jcraft.jsch.Logger {
 
     @Override
     public boolean isEnabled(int level) {
-        return LOG.isDebugEnabled();
+        return LOG.isTraceEnabled();
     }
 
     @Override
     public void log(int level, String message) {
-        LOG.debug(message);
+        LOG.trace(message);
     }
 
     @Override
     public void log(int level, String message, Throwable cause) {
-        LOG.debug(message, cause);
+        LOG.trace(message, cause);
     }
 }

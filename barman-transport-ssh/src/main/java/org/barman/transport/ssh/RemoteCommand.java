@@ -24,6 +24,9 @@ final class RemoteCommand implements AutoCloseable {
     /** The exit code reported when the command was killed by a signal, as ssh reports it. */
     static final int KILLED = 255;
 
+    /** How much of a streaming command's output may wait for its reader. */
+    static final int PIPE_BYTES = 4 * 1024 * 1024;
+
     /** How much of standard error a streaming command keeps, for messages. */
     private static final int STDERR_LIMIT = 64 * 1024;
 
@@ -33,9 +36,11 @@ final class RemoteCommand implements AutoCloseable {
     private final OutputStream stderr;
     private final InputStream stdout;
     private final OutputStream stdin;
+    private final StreamPipe pipe;
 
     private RemoteCommand(Session session, ChannelExec channel, String command, OutputStream stderr,
-            InputStream stdout, OutputStream stdin) {
+            InputStream stdout, OutputStream stdin, StreamPipe pipe) {
+        this.pipe = pipe;
         this.session = session;
         this.channel = channel;
         this.command = command;
@@ -61,7 +66,7 @@ final class RemoteCommand implements AutoCloseable {
         channel.setInputStream(new ByteArrayInputStream(input), false);
         channel.setOutputStream(out, true);
         channel.setErrStream(err, true);
-        try (RemoteCommand running = new RemoteCommand(session, channel, command, err, null, null)) {
+        try (RemoteCommand running = new RemoteCommand(session, channel, command, err, null, null, null)) {
             running.connect(destination);
             int exitCode = running.waitFor(destination);
             String errors = err.toString(StandardCharsets.UTF_8);
@@ -90,10 +95,13 @@ final class RemoteCommand implements AutoCloseable {
         channel.setErrStream(err, true);
         InputStream out;
         OutputStream in;
+        StreamPipe pipe = null;
         try {
             if (input != null) {
                 channel.setInputStream(new ByteArrayInputStream(input), false);
-                out = channel.getInputStream();
+                pipe = new StreamPipe(PIPE_BYTES);
+                channel.setOutputStream(pipe.sink(), false);
+                out = pipe.source();
                 in = null;
             } else {
                 channel.setOutputStream(new LimitedBuffer(STDERR_LIMIT), true);
@@ -104,7 +112,7 @@ final class RemoteCommand implements AutoCloseable {
             channel.disconnect();
             throw new BarmanException("cannot run a command on " + destination + ": " + e.getMessage(), e);
         }
-        RemoteCommand running = new RemoteCommand(session, channel, command, err, out, in);
+        RemoteCommand running = new RemoteCommand(session, channel, command, err, out, in, pipe);
         running.connect(destination);
         return running;
     }
@@ -202,6 +210,9 @@ final class RemoteCommand implements AutoCloseable {
     /** Ends the channel (and the command with it, if it still runs). */
     @Override
     public void close() {
+        if (pipe != null) {
+            pipe.abort();
+        }
         channel.disconnect();
     }
 

@@ -37,9 +37,6 @@ final class SshSessions implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SshSessions.class);
 
-    /** What the JSch pipes of a stream may grow to before the connection's thread waits for the reader. */
-    static final int INPUT_BUFFER_BYTES = 4 * 1024 * 1024;
-
     private final ConnectionSettings settings;
     private final List<Session> sessions = new ArrayList<>();
     private KnownHostsCheck knownHosts;
@@ -171,7 +168,6 @@ final class SshSessions implements AutoCloseable {
             }
             session.setConfig("StrictHostKeyChecking", "yes");
             session.setConfig("PreferredAuthentications", "publickey");
-            session.setConfig("max_input_buffer_size", Integer.toString(INPUT_BUFFER_BYTES));
             String compression = settings.compression() ? "zlib@openssh.com,zlib,none" : "none";
             session.setConfig("compression.s2c", compression);
             session.setConfig("compression.c2s", compression);
