@@ -1,5 +1,6 @@
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,7 +16,8 @@ import com.jcraft.jsch.SftpATTRS;
 /**
  * Times the two ways JSch can move a remote tree that transport = ssh chose between: one remote GNU tar stream per
  * connection (exec channel) against SFTP reads of each file, with 1 and 2 connections, data discarded on arrival
- * (only the transfer is timed). Run by benchmarks/scripts/backup-ssh.sh with PROBE=1, or alone:
+ * (only the transfer is timed: the tar stream is counted on JSch's own thread, SFTP reads go through
+ * ChannelSftp's input stream). Run by benchmarks/scripts/backup-ssh.sh with PROBE=1, or alone:
  *
  * java -cp jsch.jar benchmarks/scripts/SshStreamProbe.java HOST PORT USER KEY KNOWN_HOSTS FOLDER ROUNDS
  */
@@ -110,7 +112,6 @@ public class SshStreamProbe {
         jsch.setKnownHosts(knownHosts);
         Session session = jsch.getSession(user, host, port);
         session.setConfig("StrictHostKeyChecking", "yes");
-        session.setConfig("max_input_buffer_size", Integer.toString(4 * 1024 * 1024));
         session.connect(30_000);
         return session;
     }
@@ -164,16 +165,41 @@ public class SshStreamProbe {
         exec.setCommand("cd '" + folder + "' && exec tar -c -f - -b 256 --format=gnu --null --no-recursion "
                 + "--ignore-failed-read -T -");
         exec.setInputStream(new ByteArrayInputStream(names.toString().getBytes(StandardCharsets.UTF_8)));
-        InputStream in = exec.getInputStream();
+        CountingSink sink = new CountingSink();
+        exec.setOutputStream(sink);
         exec.connect();
-        byte[] buffer = new byte[1024 * 1024];
-        long total = 0;
-        int read;
-        while ((read = in.read(buffer)) > 0) {
-            total += read;
-        }
+        long total = sink.awaitEnd();
         exec.disconnect();
         return total;
+    }
+
+    /** Counts what the connection's thread delivers (no pipe, no copy), and says when the stream ends. */
+    static final class CountingSink extends OutputStream {
+        private long count;
+        private boolean ended;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            count += length;
+        }
+
+        @Override
+        public synchronized void close() {
+            ended = true;
+            notifyAll();
+        }
+
+        synchronized long awaitEnd() throws InterruptedException {
+            while (!ended) {
+                wait();
+            }
+            return count;
+        }
     }
 
     static long sftp(Session session, String folder, List<RemoteFile> files) throws Exception {

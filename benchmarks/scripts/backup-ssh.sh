@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end benchmark of `transport = ssh` (docs/performance-ssh.md): a full `barman backup` of a pgbench cluster
 # over loopback SSH, with parallel_jobs 1 and 2, against plain `rsync -a` over the same SSH (with and without
-# --fsync: Barman fsyncs what it copies, rsync -a does not) and `pg_basebackup`.
+# --fsync: Barman fsyncs what it copies, rsync -a does not; both leave out pg_wal and the rest Barman leaves out)
+# and `pg_basebackup`.
 #
 #   benchmarks/scripts/backup-ssh.sh [SCALE]     # pgbench -i -s SCALE, default 100 (about 1.5 GB of PGDATA)
 #
@@ -114,9 +115,15 @@ backup_options = concurrent_backup
 EOF
 }
 
-# ---- the methods, each copying the whole cluster once
-m_rsync()       { rsync -a -e "$ssh_command" ":$pgdata/" "$work/copies/rsync/"; }
-m_rsync_fsync() { rsync -a --fsync -e "$ssh_command" ":$pgdata/" "$work/copies/rsync/"; }
+# ---- the methods, each copying the whole cluster once; rsync leaves out what Barman leaves out (pg_wal...)
+excludes=()
+for pattern in '/pg_wal/*' '/pg_replslot/*' '/pg_dynshmem/*' '/pg_notify/*' '/pg_serial/*' '/pg_snapshots/*' \
+    '/pg_stat_tmp/*' '/pg_subtrans/*' /postmaster.pid /postmaster.opts /current_logfiles /backup_manifest \
+    /postgresql.auto.conf.tmp pg_internal.init 'pgsql_tmp*' /backup_label /tablespace_map; do
+  excludes+=("--exclude=$pattern")
+done
+m_rsync()       { rsync -a "${excludes[@]}" -e "$ssh_command" ":$pgdata/" "$work/copies/rsync/"; }
+m_rsync_fsync() { rsync -a --fsync "${excludes[@]}" -e "$ssh_command" ":$pgdata/" "$work/copies/rsync/"; }
 m_basebackup()  { "$pgbin/pg_basebackup" -h 127.0.0.1 -p "$pgport" -U postgres -D "$work/copies/basebackup" -Fp -X fetch; }
 m_ssh_1()       { write_config 1; "$barman" -c "$work/barman.conf" -q backup main >/dev/null; }
 m_ssh_2()       { write_config 2; "$barman" -c "$work/barman.conf" -q backup main >/dev/null; }

@@ -385,6 +385,10 @@ final class PullCopy {
                 if (failure.get() != null) {
                     return;
                 }
+                if (!session.isConnected()) {
+                    throw new BarmanException("the connection to " + destination + " was lost while copying "
+                            + job.remotePath(), e);
+                }
                 int exit = tar.waitFor(destination, STREAM_END_WAIT_MILLIS);
                 throw new BarmanException("cannot copy " + job.remotePath() + " from " + destination + ": the "
                         + "stream broke (" + LocalFiles.reason(e) + ")" + tarFailure(tar, exit), e);

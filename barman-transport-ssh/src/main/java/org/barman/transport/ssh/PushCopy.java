@@ -242,6 +242,10 @@ final class PushCopy {
                 if (failure.get() != null && !syncAfter) {
                     return;
                 }
+                if (!session.isConnected()) {
+                    throw new BarmanException("the connection to " + destination + " was lost while copying "
+                            + source, e);
+                }
                 int exit = tar.waitFor(destination, STREAM_END_WAIT_MILLIS);
                 throw new BarmanException("cannot copy " + source + " to " + root + " on " + destination
                         + ": the stream broke (" + LocalFiles.reason(e) + ")" + tarFailure(tar, exit), e);

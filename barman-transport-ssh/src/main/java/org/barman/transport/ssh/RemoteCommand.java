@@ -24,6 +24,14 @@ final class RemoteCommand implements AutoCloseable {
     /** The exit code reported when the command was killed by a signal, as ssh reports it. */
     static final int KILLED = 255;
 
+    /**
+     * The flow-control window and largest packet a stream's channel offers the server: OpenSSH's own client values
+     * (JSch's are 1 MiB and 16 KiB). Measured on loopback, 16 KiB packets cost about a third more system time on this
+     * side than 32 or 64 KiB ones, and larger ones more user time; wall times were within the noise.
+     */
+    static final int STREAM_WINDOW_BYTES = 2 * 1024 * 1024;
+    static final int STREAM_PACKET_BYTES = 32 * 1024;
+
     /** How much of a streaming command's output may wait for its reader. */
     static final int PIPE_BYTES = 4 * 1024 * 1024;
 
@@ -91,6 +99,13 @@ final class RemoteCommand implements AutoCloseable {
      */
     static RemoteCommand start(Session session, String command, byte[] input, String destination) {
         ChannelExec channel = open(session, command, destination);
+        try {
+            channel.setLocalWindowSizeMax(STREAM_WINDOW_BYTES);
+            channel.setLocalPacketSize(STREAM_PACKET_BYTES);
+        } catch (JSchException e) {
+            channel.disconnect();
+            throw new BarmanException("cannot run a command on " + destination + ": " + e.getMessage(), e);
+        }
         ByteArrayOutputStream err = new LimitedBuffer(STDERR_LIMIT);
         channel.setErrStream(err, true);
         InputStream out;
