@@ -12,6 +12,9 @@
 # Needs root (PostgreSQL runs as the postgres user, sshd switches users), PostgreSQL 15 and openssh-server.
 # KEEP=1 leaves the cluster, sshd and barman.conf running for a closer look (the script says how to stop them).
 # Every method starts with the cluster's files in the page cache and the previous copy deleted and synced away.
+# Reported per method: wall time (best, median, every run), the ratios to plain rsync, the CPU time of the processes
+# on this side (user + system: rsync and ssh, or the whole barman JVM), and for barman the copy phase alone (from
+# its log: "Copying" to "Asking PostgreSQL to stop"), without the JVM start, the checkpoint and the stop.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 scale=${1:-100}
@@ -66,8 +69,9 @@ runuser -u postgres -- "$pgbin/pg_ctl" -D "$pgdata" -l "$pgdata/postgres.log" -w
 echo "pgbench -i -s $scale ..." >&2
 runuser -u postgres -- "$pgbin/pgbench" -i -q -s "$scale" -h 127.0.0.1 -p "$pgport" -U postgres postgres 2>/dev/null
 runuser -u postgres -- "$pgbin/psql" -qAt -h 127.0.0.1 -p "$pgport" -U postgres -c checkpoint postgres
-pgdata_bytes=$(du -sb "$pgdata" | cut -f1)
-pgdata_files=$(find "$pgdata" -type f | wc -l)
+pgdata_bytes=$(du -sb --exclude=pg_wal "$pgdata" | cut -f1)
+pgdata_files=$(find "$pgdata" -path "$pgdata/pg_wal" -prune -o -type f -print | wc -l)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- a throw-away sshd on loopback; the client logs in as postgres, host key checked
 sshport=$(free_port)
@@ -103,7 +107,8 @@ write_config() {
 [barman]
 barman_home = $work/home
 barman_user = root
-log_level = WARNING
+log_level = INFO
+log_file = $work/barman.log
 
 [main]
 conninfo = host=127.0.0.1 port=$pgport user=postgres dbname=postgres
@@ -135,34 +140,48 @@ declare -A label=([rsync]='`rsync -a` over ssh' [rsync_fsync]='`rsync -a --fsync
 prepare() {
   rm -rf "$work/copies"/* "$work/home/main/base"
   sync
-  find "$pgdata" -type f -exec cat {} + > /dev/null
+  find "$pgdata" -type f -exec cat {} + > /dev/null 2>&1 || true
 }
 
-declare -A times
+declare -A times cpus copies
+TIMEFORMAT='%R %U %S'
+exec 3>&2
 for round in $(seq "$runs"); do
   for method in $methods; do
     prepare
-    t0=$EPOCHREALTIME
-    "m_$method"
-    t1=$EPOCHREALTIME
-    elapsed=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+    : > "$work/barman.log"
+    { time "m_$method" 2>&3; } 2> "$work/time"
+    read -r elapsed user sys < "$work/time"
     times[$method]="${times[$method]:-} $elapsed"
-    echo "round $round: $method ${elapsed}s" >&2
+    cpus[$method]="${cpus[$method]:-} $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')"
+    copy=""
+    if [ "${method#ssh}" != "$method" ]; then
+      copy=$(awk '/Copying /{ a = $2 } /Asking PostgreSQL to stop/{ b = $2 }
+        function s(t) { split(t, p, /[:,]/); return p[1] * 3600 + p[2] * 60 + p[3] + p[4] / 1000 }
+        END { printf "%.2f", s(b) - s(a) }' "$work/barman.log")
+      copies[$method]="${copies[$method]:-} $copy"
+    fi
+    echo "round $round: $method ${elapsed}s (cpu ${user}+${sys}s${copy:+, copy ${copy}s})" >&2
   done
 done
 
 best()   { tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -n | head -1; }
 median() { tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 reference=$(best "${times[rsync]}")
+reference_median=$(median "${times[rsync]}")
 echo
-echo "pgbench -s $scale: $(awk -v b="$pgdata_bytes" 'BEGIN { printf "%.2f GB", b / 1e9 }') in $pgdata_files files; $runs rounds; $(nproc) CPUs; $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "pgbench -s $scale: $(awk -v b="$pgdata_bytes" 'BEGIN { printf "%.2f GB", b / 1e9 }') in $pgdata_files files; $runs rounds; $(nproc) CPUs; load before: $load_before; $(date -u +%Y-%m-%dT%H:%MZ)"
 echo
-echo "| method | best s | median s | runs s | best / best rsync -a |"
-echo "|---|---:|---:|---|---:|"
+echo "| method | best s | median s | runs s | best / best rsync -a | median / median rsync -a | CPU s here (median) | copy phase s (median) |"
+echo "|---|---:|---:|---|---:|---:|---:|---:|"
 for method in $methods; do
   b=$(best "${times[$method]}")
-  awk -v l="${label[$method]}" -v b="$b" -v m="$(median "${times[$method]}")" -v r="${times[$method]# }" -v ref="$reference" \
-    'BEGIN { printf "| %s | %.2f | %.2f | %s | %.2f |\n", l, b, m, r, b / ref }'
+  m=$(median "${times[$method]}")
+  c=""
+  [ -n "${copies[$method]:-}" ] && c=$(median "${copies[$method]}")
+  awk -v l="${label[$method]}" -v b="$b" -v m="$m" -v r="${times[$method]# }" -v ref="$reference" \
+    -v refm="$reference_median" -v cpu="$(median "${cpus[$method]}")" -v c="$c" \
+    'BEGIN { printf "| %s | %.2f | %.2f | %s | %.2f | %.2f | %.2f | %s |\n", l, b, m, r, b / ref, m / refm, cpu, c }'
 done
 
 if [ -n "${PROBE:-}" ]; then

@@ -115,6 +115,7 @@ final class PullCopy {
         } catch (IllegalArgumentException e) {
             throw new BarmanException("cannot copy " + job.remotePath() + ": " + e.getMessage(), e);
         }
+        CipherWarmUp.start();
         List<Session> connections = sessions.open(parallelJobs);
         List<RemoteEntry> entries = RemoteListing.list(connections.get(0), job.remotePath(), false, exclusions,
                 destination);

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * of another kind) is removed first, except what the exclusions protect. Files and links then go in balanced groups,
  * one per connection, each as a PAX tar stream ({@link TarWriter}, nanosecond times) into a remote GNU
  * {@code tar -x}; a last small stream sets the folders' permission bits and times once their content is complete (so
- * that read-only folders can be filled), and the remote file system is synced before the call returns.
+ * that read-only folders can be filled). Each stream then fsyncs its files on the remote side ({@code sync FILE...}),
+ * and the last one the folders, so that the copy is on stable storage when the call returns.
  */
 final class PushCopy {
 
@@ -93,6 +94,7 @@ final class PushCopy {
             throw new BarmanException("cannot copy " + source + ": " + e.getMessage(), e);
         }
         List<RemoteEntry> local = LocalFiles.list(source, exclusions);
+        CipherWarmUp.start();
         List<Session> connections = sessions.open(parallelJobs);
         List<RemoteEntry> remote = RemoteListing.list(connections.get(0), root, true, exclusions, destination);
         prepareRemote(connections.get(0), local, remote);
@@ -162,10 +164,34 @@ final class PushCopy {
     }
 
     /** The remote half of a stream: GNU tar extracting with exact permission bits, owned by the remote user. */
-    static String extractCommand(String root, boolean syncAfter) {
-        String command = "LC_ALL=C; export LC_ALL\ncd -- " + ShellWords.quote(root) + " || exit 2\n"
-                + "tar -x -f - -p --no-same-owner || exit $?\n";
-        return syncAfter ? command + "sync -f . 2>/dev/null || sync" : command;
+    static String extractCommand(String root) {
+        return "LC_ALL=C; export LC_ALL\ncd -- " + ShellWords.quote(root) + " || exit 2\n"
+                + "exec tar -x -f - -p --no-same-owner";
+    }
+
+    /**
+     * The remote fsync of what a stream wrote: {@code sync FILE...} (coreutils 8.24 and newer fsync each file), or a
+     * whole-system {@code sync} where {@code sync} takes no file.
+     */
+    static String syncCommand(String root) {
+        return "LC_ALL=C; export LC_ALL\ncd -- " + ShellWords.quote(root) + " || exit 2\n"
+                + "xargs -0 -r sync -- 2>/dev/null || sync";
+    }
+
+    private void syncRemote(Session session, List<RemoteEntry> entries, boolean folders) {
+        StringBuilder paths = new StringBuilder();
+        for (RemoteEntry entry : entries) {
+            if (entry.kind() == RemoteEntry.Kind.FILE || folders && entry.kind() == RemoteEntry.Kind.FOLDER) {
+                paths.append(entry.path().isEmpty() ? "." : "./" + entry.path()).append('\0');
+            }
+        }
+        if (folders) {
+            paths.append("..").append('\0');
+        }
+        if (paths.length() > 0) {
+            check(RemoteCommand.run(session, syncCommand(root), paths.toString().getBytes(StandardCharsets.UTF_8),
+                    destination), "sync what was written");
+        }
     }
 
     private void stream(List<Session> connections, List<RemoteEntry> content) throws IOException,
@@ -220,26 +246,26 @@ final class PushCopy {
         sendEntries(session, folders, true);
     }
 
-    private void sendEntries(Session session, List<RemoteEntry> entries, boolean syncAfter) throws IOException,
+    private void sendEntries(Session session, List<RemoteEntry> entries, boolean lastFolders) throws IOException,
             InterruptedException {
         if (entries.isEmpty()) {
             return;
         }
-        RemoteCommand tar = RemoteCommand.start(session, extractCommand(root, syncAfter), null, destination);
+        RemoteCommand tar = RemoteCommand.start(session, extractCommand(root), null, destination);
         running.add(tar);
         try {
             try (OutputStream stdin = tar.stdin()) {
                 TarWriter out = new TarWriter(stdin);
                 byte[] buffer = new byte[BUFFER];
                 for (RemoteEntry entry : entries) {
-                    if (failure.get() != null && !syncAfter) {
+                    if (failure.get() != null && !lastFolders) {
                         return;
                     }
                     send(out, entry, buffer);
                 }
                 out.finish();
             } catch (IOException e) {
-                if (failure.get() != null && !syncAfter) {
+                if (failure.get() != null && !lastFolders) {
                     return;
                 }
                 if (!session.isConnected()) {
@@ -255,6 +281,7 @@ final class PushCopy {
                 throw new BarmanException("cannot copy " + source + " to " + root + " on " + destination
                         + tarFailure(tar, exit));
             }
+            syncRemote(session, entries, lastFolders);
         } finally {
             running.remove(tar);
             tar.close();

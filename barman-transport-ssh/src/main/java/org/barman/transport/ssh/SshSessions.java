@@ -162,6 +162,7 @@ final class SshSessions implements AutoCloseable {
                 jsch.addIdentity(key.toString());
             }
             Session session = jsch.getSession(settings.user(), settings.host(), settings.port());
+            session.setSocketFactory(new BufferedSocketFactory(settings.connectTimeoutMillis()));
             session.setHostKeyRepository(knownHosts);
             if (settings.hostKeyAlias() != null) {
                 session.setHostKeyAlias(settings.hostKeyAlias());
