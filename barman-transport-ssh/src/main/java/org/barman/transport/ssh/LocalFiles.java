@@ -183,7 +183,7 @@ final class LocalFiles {
      * @throws IOException when it cannot be read
      * @throws BarmanException when it does not exist or is not a folder, naming it
      */
-    static List<RemoteEntry> list(Path root, Exclusions exclusions) throws IOException {
+    static List<TreeEntry> list(Path root, Exclusions exclusions) throws IOException {
         PosixFileAttributes attributes;
         try {
             attributes = Files.readAttributes(root, PosixFileAttributes.class);
@@ -193,14 +193,14 @@ final class LocalFiles {
         if (!attributes.isDirectory()) {
             throw new BarmanException("cannot copy " + root + ": it is not a folder");
         }
-        List<RemoteEntry> entries = new ArrayList<>();
-        entries.add(new RemoteEntry("", RemoteEntry.Kind.FOLDER, RemoteEntry.mode(attributes.permissions()), 0,
+        List<TreeEntry> entries = new ArrayList<>();
+        entries.add(new TreeEntry("", TreeEntry.Kind.FOLDER, TreeEntry.mode(attributes.permissions()), 0,
                 attributes.lastModifiedTime(), null));
         walk(root, "", exclusions, entries);
         return entries;
     }
 
-    private static void walk(Path folder, String relative, Exclusions exclusions, List<RemoteEntry> entries)
+    private static void walk(Path folder, String relative, Exclusions exclusions, List<TreeEntry> entries)
             throws IOException {
         List<Path> children = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder)) {
@@ -223,18 +223,18 @@ final class LocalFiles {
             } catch (NoSuchFileException e) {
                 continue;
             }
-            int mode = RemoteEntry.mode(attributes.permissions());
+            int mode = TreeEntry.mode(attributes.permissions());
             if (attributes.isDirectory()) {
                 if (exclusions.excludes(path, true)) {
                     continue;
                 }
-                entries.add(new RemoteEntry(path, RemoteEntry.Kind.FOLDER, mode, 0, attributes.lastModifiedTime(),
+                entries.add(new TreeEntry(path, TreeEntry.Kind.FOLDER, mode, 0, attributes.lastModifiedTime(),
                         null));
                 walk(child, path, exclusions, entries);
             } else if (exclusions.excludes(path, false)) {
                 continue;
             } else if (attributes.isRegularFile()) {
-                entries.add(new RemoteEntry(path, RemoteEntry.Kind.FILE, mode, attributes.size(),
+                entries.add(new TreeEntry(path, TreeEntry.Kind.FILE, mode, attributes.size(),
                         attributes.lastModifiedTime(), null));
             } else if (attributes.isSymbolicLink()) {
                 String target;
@@ -243,7 +243,7 @@ final class LocalFiles {
                 } catch (NoSuchFileException e) {
                     continue;
                 }
-                entries.add(new RemoteEntry(path, RemoteEntry.Kind.LINK, mode, 0, attributes.lastModifiedTime(),
+                entries.add(new TreeEntry(path, TreeEntry.Kind.LINK, mode, 0, attributes.lastModifiedTime(),
                         target));
             } else {
                 LOG.debug("{} is not a regular file, folder or link: skipped", child);

@@ -62,7 +62,7 @@ final class PullCopy {
     /** After a broken stream, how long to wait for the remote tar's exit code and message. */
     private static final long STREAM_END_WAIT_MILLIS = 5000;
 
-    private record Folder(Path target, String relativePath, RemoteEntry entry, boolean existed) {
+    private record Folder(Path target, String relativePath, TreeEntry entry, boolean existed) {
     }
 
     private final SshSessions sessions;
@@ -117,7 +117,7 @@ final class PullCopy {
         }
         CipherWarmUp.start();
         List<Session> connections = sessions.open(parallelJobs);
-        List<RemoteEntry> entries = RemoteListing.list(connections.get(0), job.remotePath(), false, exclusions,
+        List<TreeEntry> entries = RemoteListing.list(connections.get(0), job.remotePath(), false, exclusions,
                 destination);
         Path reference = usableReference();
         List<Path> createdParents = LocalFiles.createParents(target);
@@ -125,11 +125,11 @@ final class PullCopy {
         boolean finished = false;
         try {
             List<Folder> folders = new ArrayList<>();
-            List<RemoteEntry> toStream = new ArrayList<>();
-            List<RemoteEntry> toReuse = new ArrayList<>();
+            List<TreeEntry> toStream = new ArrayList<>();
+            List<TreeEntry> toReuse = new ArrayList<>();
             Set<String> paths = new HashSet<>();
             long plannedBytes = 0;
-            for (RemoteEntry entry : entries) {
+            for (TreeEntry entry : entries) {
                 paths.add(entry.path());
                 Path local = local(entry);
                 switch (entry.kind()) {
@@ -148,7 +148,7 @@ final class PullCopy {
             }
             removeExtraneous(folders, paths, exclusions);
             listener.planned(toReuse.size() + toStream.size(), plannedBytes);
-            for (RemoteEntry file : toReuse) {
+            for (TreeEntry file : toReuse) {
                 reuse(file, reference.resolve(file.path()));
             }
             stream(connections, toStream);
@@ -174,7 +174,7 @@ final class PullCopy {
         return new CopyResult(files.sum(), bytes.sum(), reusedFiles.sum(), linkedBytes.sum());
     }
 
-    private Path local(RemoteEntry entry) {
+    private Path local(TreeEntry entry) {
         return entry.path().isEmpty() ? target : target.resolve(entry.path());
     }
 
@@ -204,7 +204,7 @@ final class PullCopy {
         return candidate;
     }
 
-    private static boolean unchanged(RemoteEntry file, Path previous) throws IOException {
+    private static boolean unchanged(TreeEntry file, Path previous) throws IOException {
         PosixFileAttributes old;
         try {
             old = Files.readAttributes(previous, PosixFileAttributes.class, NOFOLLOW_LINKS);
@@ -212,7 +212,7 @@ final class PullCopy {
             return false;
         }
         return old.isRegularFile() && old.size() == file.size() && old.lastModifiedTime().equals(file.modified())
-                && RemoteEntry.mode(old.permissions()) == file.mode();
+                && TreeEntry.mode(old.permissions()) == file.mode();
     }
 
     /** Makes folders that existed before (a retry) copies of the source: removes what the source does not have. */
@@ -238,7 +238,7 @@ final class PullCopy {
         }
     }
 
-    private void reuse(RemoteEntry file, Path previous) throws IOException {
+    private void reuse(TreeEntry file, Path previous) throws IOException {
         Path local = local(file);
         if (job.reuseMode() == ReuseMode.LINK) {
             try {
@@ -284,24 +284,24 @@ final class PullCopy {
         listener.fileDone(file.path());
     }
 
-    private static void finishFile(Path local, RemoteEntry file) throws IOException {
+    private static void finishFile(Path local, TreeEntry file) throws IOException {
         Files.setPosixFilePermissions(local, file.permissions());
         Files.getFileAttributeView(local, BasicFileAttributeView.class).setTimes(file.modified(), null, null);
     }
 
     // ---- streaming
 
-    private void stream(List<Session> connections, List<RemoteEntry> toStream) throws IOException,
+    private void stream(List<Session> connections, List<TreeEntry> toStream) throws IOException,
             InterruptedException {
         if (toStream.isEmpty()) {
             return;
         }
         int streams = Math.min(connections.size(), toStream.size());
-        List<List<RemoteEntry>> groups = FileGroups.split(toStream, streams, RemoteEntry::size, RemoteEntry::path);
+        List<List<TreeEntry>> groups = FileGroups.split(toStream, streams, TreeEntry::size, TreeEntry::path);
         List<Thread> threads = new ArrayList<>();
         for (int i = 1; i < streams; i++) {
             Session session = connections.get(i);
-            List<RemoteEntry> group = groups.get(i);
+            List<TreeEntry> group = groups.get(i);
             Thread thread = new Thread(() -> streamReportingFailure(session, group),
                     "barman-ssh-pull-" + (i + 1));
             thread.setDaemon(true);
@@ -327,7 +327,7 @@ final class PullCopy {
         }
     }
 
-    private void streamReportingFailure(Session session, List<RemoteEntry> group) {
+    private void streamReportingFailure(Session session, List<TreeEntry> group) {
         try {
             streamGroup(session, group);
         } catch (IOException | InterruptedException | RuntimeException | Error e) {
@@ -346,13 +346,13 @@ final class PullCopy {
                 + "--hard-dereference --ignore-failed-read -T -";
     }
 
-    private void streamGroup(Session session, List<RemoteEntry> group) throws IOException, InterruptedException {
+    private void streamGroup(Session session, List<TreeEntry> group) throws IOException, InterruptedException {
         if (group.isEmpty()) {
             return;
         }
         StringBuilder names = new StringBuilder();
-        Map<String, RemoteEntry> expected = new HashMap<>();
-        for (RemoteEntry file : group) {
+        Map<String, TreeEntry> expected = new HashMap<>();
+        for (TreeEntry file : group) {
             names.append("./").append(file.path()).append('\0');
             expected.put(file.path(), file);
         }
@@ -369,7 +369,7 @@ final class PullCopy {
                         return;
                     }
                     String name = entry.getName().startsWith("./") ? entry.getName().substring(2) : entry.getName();
-                    RemoteEntry file = expected.get(name);
+                    TreeEntry file = expected.get(name);
                     if (file == null || received.contains(name)) {
                         throw new IOException("the tar stream of " + destination + " holds " + entry.getName()
                                 + ", which was not asked for");
@@ -399,7 +399,7 @@ final class PullCopy {
                 throw new BarmanException("cannot copy " + job.remotePath() + " from " + destination
                         + tarFailure(tar, exit));
             }
-            List<String> missing = group.stream().map(RemoteEntry::path).filter(path -> !received.contains(path))
+            List<String> missing = group.stream().map(TreeEntry::path).filter(path -> !received.contains(path))
                     .toList();
             if (!missing.isEmpty()) {
                 vanished(missing, tar.stderr());
@@ -435,7 +435,7 @@ final class PullCopy {
         }
     }
 
-    private void write(InputStream in, RemoteEntry file, byte[] buffer) throws IOException, InterruptedException {
+    private void write(InputStream in, TreeEntry file, byte[] buffer) throws IOException, InterruptedException {
         Path local = target.resolve(file.path());
         FileChannel out = localWrite(local, () -> LocalFiles.createFile(local));
         boolean handedOver = false;

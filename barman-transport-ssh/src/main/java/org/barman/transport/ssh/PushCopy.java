@@ -93,22 +93,22 @@ final class PushCopy {
         } catch (IllegalArgumentException e) {
             throw new BarmanException("cannot copy " + source + ": " + e.getMessage(), e);
         }
-        List<RemoteEntry> local = LocalFiles.list(source, exclusions);
+        List<TreeEntry> local = LocalFiles.list(source, exclusions);
         CipherWarmUp.start();
         List<Session> connections = sessions.open(parallelJobs);
-        List<RemoteEntry> remote = RemoteListing.list(connections.get(0), root, true, exclusions, destination);
+        List<TreeEntry> remote = RemoteListing.list(connections.get(0), root, true, exclusions, destination);
         prepareRemote(connections.get(0), local, remote);
 
-        List<RemoteEntry> folders = new ArrayList<>();
-        List<RemoteEntry> content = new ArrayList<>();
+        List<TreeEntry> folders = new ArrayList<>();
+        List<TreeEntry> content = new ArrayList<>();
         long plannedFiles = 0;
         long plannedBytes = 0;
-        for (RemoteEntry entry : local) {
-            if (entry.kind() == RemoteEntry.Kind.FOLDER) {
+        for (TreeEntry entry : local) {
+            if (entry.kind() == TreeEntry.Kind.FOLDER) {
                 folders.add(entry);
             } else {
                 content.add(entry);
-                if (entry.kind() == RemoteEntry.Kind.FILE) {
+                if (entry.kind() == TreeEntry.Kind.FILE) {
                     plannedFiles++;
                     plannedBytes += entry.size();
                 }
@@ -121,22 +121,22 @@ final class PushCopy {
     }
 
     /** Makes existing remote folders writable (a retry may meet read-only ones) and removes what must go. */
-    private void prepareRemote(Session session, List<RemoteEntry> local, List<RemoteEntry> remote) {
-        Map<String, RemoteEntry.Kind> localKinds = new HashMap<>();
-        for (RemoteEntry entry : local) {
+    private void prepareRemote(Session session, List<TreeEntry> local, List<TreeEntry> remote) {
+        Map<String, TreeEntry.Kind> localKinds = new HashMap<>();
+        for (TreeEntry entry : local) {
             localKinds.put(entry.path(), entry.kind());
         }
         StringBuilder writable = new StringBuilder();
         StringBuilder removals = new StringBuilder();
         String removed = null;
-        for (RemoteEntry entry : remote) {
+        for (TreeEntry entry : remote) {
             if (removed != null && entry.path().startsWith(removed + "/")) {
-                if (entry.kind() == RemoteEntry.Kind.FOLDER && (entry.mode() & 0700) != 0700) {
+                if (entry.kind() == TreeEntry.Kind.FOLDER && (entry.mode() & 0700) != 0700) {
                     writable.append("./").append(entry.path()).append('\0');
                 }
                 continue;
             }
-            if (entry.kind() == RemoteEntry.Kind.FOLDER && (entry.mode() & 0700) != 0700) {
+            if (entry.kind() == TreeEntry.Kind.FOLDER && (entry.mode() & 0700) != 0700) {
                 writable.append(entry.path().isEmpty() ? "." : "./" + entry.path()).append('\0');
             }
             if (!entry.path().isEmpty() && localKinds.get(entry.path()) != entry.kind()) {
@@ -178,10 +178,10 @@ final class PushCopy {
                 + "xargs -0 -r sync -- 2>/dev/null || sync";
     }
 
-    private void syncRemote(Session session, List<RemoteEntry> entries, boolean folders) {
+    private void syncRemote(Session session, List<TreeEntry> entries, boolean folders) {
         StringBuilder paths = new StringBuilder();
-        for (RemoteEntry entry : entries) {
-            if (entry.kind() == RemoteEntry.Kind.FILE || folders && entry.kind() == RemoteEntry.Kind.FOLDER) {
+        for (TreeEntry entry : entries) {
+            if (entry.kind() == TreeEntry.Kind.FILE || folders && entry.kind() == TreeEntry.Kind.FOLDER) {
                 paths.append(entry.path().isEmpty() ? "." : "./" + entry.path()).append('\0');
             }
         }
@@ -194,17 +194,17 @@ final class PushCopy {
         }
     }
 
-    private void stream(List<Session> connections, List<RemoteEntry> content) throws IOException,
+    private void stream(List<Session> connections, List<TreeEntry> content) throws IOException,
             InterruptedException {
         if (content.isEmpty()) {
             return;
         }
         int streams = Math.min(connections.size(), content.size());
-        List<List<RemoteEntry>> groups = FileGroups.split(content, streams, RemoteEntry::size, RemoteEntry::path);
+        List<List<TreeEntry>> groups = FileGroups.split(content, streams, TreeEntry::size, TreeEntry::path);
         List<Thread> threads = new ArrayList<>();
         for (int i = 1; i < streams; i++) {
             Session session = connections.get(i);
-            List<RemoteEntry> group = groups.get(i);
+            List<TreeEntry> group = groups.get(i);
             Thread thread = new Thread(() -> streamReportingFailure(session, group),
                     "barman-ssh-push-" + (i + 1));
             thread.setDaemon(true);
@@ -230,7 +230,7 @@ final class PushCopy {
         }
     }
 
-    private void streamReportingFailure(Session session, List<RemoteEntry> group) {
+    private void streamReportingFailure(Session session, List<TreeEntry> group) {
         try {
             sendEntries(session, group, false);
         } catch (IOException | InterruptedException | RuntimeException | Error e) {
@@ -242,11 +242,11 @@ final class PushCopy {
         }
     }
 
-    private void finish(Session session, List<RemoteEntry> folders) throws IOException, InterruptedException {
+    private void finish(Session session, List<TreeEntry> folders) throws IOException, InterruptedException {
         sendEntries(session, folders, true);
     }
 
-    private void sendEntries(Session session, List<RemoteEntry> entries, boolean lastFolders) throws IOException,
+    private void sendEntries(Session session, List<TreeEntry> entries, boolean lastFolders) throws IOException,
             InterruptedException {
         if (entries.isEmpty()) {
             return;
@@ -257,7 +257,7 @@ final class PushCopy {
             try (OutputStream stdin = tar.stdin()) {
                 TarWriter out = new TarWriter(stdin);
                 byte[] buffer = new byte[BUFFER];
-                for (RemoteEntry entry : entries) {
+                for (TreeEntry entry : entries) {
                     if (failure.get() != null && !lastFolders) {
                         return;
                     }
@@ -294,7 +294,7 @@ final class PushCopy {
         return " (" + status + (stderr.isEmpty() ? ")" : ": " + stderr + ")");
     }
 
-    private void send(TarWriter out, RemoteEntry entry, byte[] buffer) throws IOException, InterruptedException {
+    private void send(TarWriter out, TreeEntry entry, byte[] buffer) throws IOException, InterruptedException {
         switch (entry.kind()) {
             case FOLDER -> {
                 out.folder(entry.path(), entry.mode(), entry.modified());

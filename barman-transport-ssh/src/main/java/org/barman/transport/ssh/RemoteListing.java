@@ -60,7 +60,7 @@ final class RemoteListing {
      * @return the entries, the root first, every folder before its content
      * @throws BarmanException when the folder does not exist (naming it), cannot be read, or the listing fails
      */
-    static List<RemoteEntry> list(Session session, String root, boolean create, Exclusions exclusions,
+    static List<TreeEntry> list(Session session, String root, boolean create, Exclusions exclusions,
             String destination) {
         CommandResult result = RemoteCommand.run(session, command(root, create), new byte[0], destination);
         String stderr = result.stderr().strip();
@@ -79,7 +79,7 @@ final class RemoteListing {
             default -> throw new BarmanException("cannot list " + root + " on " + destination + " (find exited with "
                     + result.exitCode() + "; transport = ssh needs GNU find on the remote host): " + stderr);
         }
-        List<RemoteEntry> entries = keep(parse(result.stdout(), root, destination), exclusions);
+        List<TreeEntry> entries = keep(parse(result.stdout(), root, destination), exclusions);
         if (result.exitCode() == 1) {
             checkErrors(stderr, exclusions, root, destination);
         }
@@ -145,25 +145,25 @@ final class RemoteListing {
      * @param exclusions what to leave out
      * @return the entries that are not excluded and not inside an excluded folder
      */
-    static List<RemoteEntry> keep(List<RemoteEntry> entries, Exclusions exclusions) {
+    static List<TreeEntry> keep(List<TreeEntry> entries, Exclusions exclusions) {
         if (exclusions.isEmpty()) {
             return entries;
         }
         Set<String> excludedFolders = new HashSet<>();
-        List<RemoteEntry> kept = new ArrayList<>(entries.size());
-        for (RemoteEntry entry : entries) {
+        List<TreeEntry> kept = new ArrayList<>(entries.size());
+        for (TreeEntry entry : entries) {
             if (entry.path().isEmpty()) {
                 kept.add(entry);
                 continue;
             }
             String parent = entry.parent();
             if (!parent.isEmpty() && excludedFolders.contains(parent)) {
-                if (entry.kind() == RemoteEntry.Kind.FOLDER) {
+                if (entry.kind() == TreeEntry.Kind.FOLDER) {
                     excludedFolders.add(entry.path());
                 }
                 continue;
             }
-            boolean folder = entry.kind() == RemoteEntry.Kind.FOLDER;
+            boolean folder = entry.kind() == TreeEntry.Kind.FOLDER;
             if (exclusions.excludes(entry.path(), folder)) {
                 if (folder) {
                     excludedFolders.add(entry.path());
@@ -181,8 +181,8 @@ final class RemoteListing {
      * @param destination the remote side, for messages
      * @return its entries in find's order (pre-order: a folder before its content); other kinds are left out
      */
-    static List<RemoteEntry> parse(byte[] output, String root, String destination) {
-        List<RemoteEntry> entries = new ArrayList<>();
+    static List<TreeEntry> parse(byte[] output, String root, String destination) {
+        List<TreeEntry> entries = new ArrayList<>();
         int position = 0;
         while (position < output.length) {
             int end = indexOfNul(output, position);
@@ -194,7 +194,7 @@ final class RemoteListing {
             String fields = new String(output, position, end - position, StandardCharsets.UTF_8);
             String link = new String(output, end + 1, linkEnd - end - 1, StandardCharsets.UTF_8);
             position = linkEnd + 1;
-            RemoteEntry entry = entry(fields, link, root, destination);
+            TreeEntry entry = entry(fields, link, root, destination);
             if (entry != null) {
                 entries.add(entry);
             }
@@ -211,16 +211,16 @@ final class RemoteListing {
         return -1;
     }
 
-    private static RemoteEntry entry(String fields, String link, String root, String destination) {
+    private static TreeEntry entry(String fields, String link, String root, String destination) {
         String[] parts = fields.split(" ", 5);
         if (parts.length < 5) {
             throw new BarmanException("cannot list " + root + " on " + destination + ": unexpected listing line '"
                     + fields + "'");
         }
-        RemoteEntry.Kind kind = switch (parts[0]) {
-            case "d" -> RemoteEntry.Kind.FOLDER;
-            case "f" -> RemoteEntry.Kind.FILE;
-            case "l" -> RemoteEntry.Kind.LINK;
+        TreeEntry.Kind kind = switch (parts[0]) {
+            case "d" -> TreeEntry.Kind.FOLDER;
+            case "f" -> TreeEntry.Kind.FILE;
+            case "l" -> TreeEntry.Kind.LINK;
             default -> null;
         };
         if (kind == null) {
@@ -229,9 +229,9 @@ final class RemoteListing {
         }
         try {
             int mode = Integer.parseInt(parts[1], 8) & 0777;
-            long size = kind == RemoteEntry.Kind.FILE ? Long.parseLong(parts[2]) : 0;
-            return new RemoteEntry(parts[4], kind, mode, size, time(parts[3]),
-                    kind == RemoteEntry.Kind.LINK ? link : null);
+            long size = kind == TreeEntry.Kind.FILE ? Long.parseLong(parts[2]) : 0;
+            return new TreeEntry(parts[4], kind, mode, size, time(parts[3]),
+                    kind == TreeEntry.Kind.LINK ? link : null);
         } catch (NumberFormatException e) {
             throw new BarmanException("cannot list " + root + " on " + destination + ": unexpected listing line '"
                     + fields + "'", e);

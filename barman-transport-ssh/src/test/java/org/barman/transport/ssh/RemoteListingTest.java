@@ -46,14 +46,14 @@ class RemoteListingTest {
                 "2024-05-06T07:08:09.123456789Z")));
         Files.createSymbolicLink(root.resolve("link"), Path.of("../somewhere else"));
 
-        List<RemoteEntry> listed = RemoteListing.parse(runLocally(RemoteListing.command(root.toString(), false)),
+        List<TreeEntry> listed = RemoteListing.parse(runLocally(RemoteListing.command(root.toString(), false)),
                 root.toString(), "here");
 
         assertThat(listed.get(0).path()).as("the root comes first").isEmpty();
-        Map<String, RemoteEntry> byPath = listed.stream().collect(Collectors.toMap(RemoteEntry::path,
+        Map<String, TreeEntry> byPath = listed.stream().collect(Collectors.toMap(TreeEntry::path,
                 Function.identity()));
-        Map<String, RemoteEntry> expected = LocalFiles.list(root, Exclusions.NONE).stream().collect(
-                Collectors.toMap(RemoteEntry::path, Function.identity()));
+        Map<String, TreeEntry> expected = LocalFiles.list(root, Exclusions.NONE).stream().collect(
+                Collectors.toMap(TreeEntry::path, Function.identity()));
         assertThat(byPath).isEqualTo(expected);
         assertThat(byPath.get("base/1/1259").modified().toInstant()).isEqualTo(
                 Instant.parse("2024-05-06T07:08:09.123456789Z"));
@@ -62,7 +62,7 @@ class RemoteListingTest {
         assertThat(byPath.get("name with\nnewline").size()).isEqualTo(14);
         for (int i = 1; i < listed.size(); i++) {
             String parent = listed.get(i).parent();
-            assertThat(listed.subList(0, i).stream().map(RemoteEntry::path)).as("the folder of " + listed.get(i)
+            assertThat(listed.subList(0, i).stream().map(TreeEntry::path)).as("the folder of " + listed.get(i)
                     + " comes before it").contains(parent);
         }
     }
@@ -71,32 +71,32 @@ class RemoteListingTest {
     void theCreatingFormMakesTheFolderAndItsParents() throws Exception {
         Path root = folder.resolve("new/deeper/pgdata");
 
-        List<RemoteEntry> listed = RemoteListing.parse(runLocally(RemoteListing.command(root.toString(), true)),
+        List<TreeEntry> listed = RemoteListing.parse(runLocally(RemoteListing.command(root.toString(), true)),
                 root.toString(), "here");
 
         assertThat(root).isDirectory();
         assertThat(listed).singleElement().satisfies(entry -> assertThat(entry.kind())
-                .isEqualTo(RemoteEntry.Kind.FOLDER));
+                .isEqualTo(TreeEntry.Kind.FOLDER));
     }
 
     @Test
     void exclusionsLeaveOutEntriesAndTheContentOfExcludedFolders() {
-        List<RemoteEntry> entries = List.of(folder(""), folder("pg_wal"), file("pg_wal/0001"), folder("pg_wal/x"),
+        List<TreeEntry> entries = List.of(folder(""), folder("pg_wal"), file("pg_wal/0001"), folder("pg_wal/x"),
                 file("pg_wal/x/y"), folder("base"), folder("base/pgsql_tmp"), file("base/pgsql_tmp/t1"),
                 file("base/1"), file("postmaster.pid"));
 
-        List<RemoteEntry> kept = RemoteListing.keep(entries, Exclusions.of(List.of("/pg_wal/*", "pgsql_tmp*",
+        List<TreeEntry> kept = RemoteListing.keep(entries, Exclusions.of(List.of("/pg_wal/*", "pgsql_tmp*",
                 "/postmaster.pid")));
 
-        assertThat(kept.stream().map(RemoteEntry::path)).containsExactly("", "pg_wal", "base", "base/1");
+        assertThat(kept.stream().map(TreeEntry::path)).containsExactly("", "pg_wal", "base", "base/1");
     }
 
-    private static RemoteEntry folder(String path) {
-        return new RemoteEntry(path, RemoteEntry.Kind.FOLDER, 0700, 0, FileTime.fromMillis(0), null);
+    private static TreeEntry folder(String path) {
+        return new TreeEntry(path, TreeEntry.Kind.FOLDER, 0700, 0, FileTime.fromMillis(0), null);
     }
 
-    private static RemoteEntry file(String path) {
-        return new RemoteEntry(path, RemoteEntry.Kind.FILE, 0600, 1, FileTime.fromMillis(0), null);
+    private static TreeEntry file(String path) {
+        return new TreeEntry(path, TreeEntry.Kind.FILE, 0600, 1, FileTime.fromMillis(0), null);
     }
 
     @Test
@@ -111,8 +111,8 @@ class RemoteListingTest {
     void otherKindsAreLeftOutAndGarbageIsRefused() {
         byte[] output = ("d 755 4096 1.0 \0\0p 644 0 1.0 fifo\0\0f 640 3 2.5 a b\0\0l 777 7 3.0 l\0target\0")
                 .getBytes(StandardCharsets.UTF_8);
-        List<RemoteEntry> entries = RemoteListing.parse(output, "/r", "here");
-        assertThat(entries.stream().map(RemoteEntry::path)).containsExactly("", "a b", "l");
+        List<TreeEntry> entries = RemoteListing.parse(output, "/r", "here");
+        assertThat(entries.stream().map(TreeEntry::path)).containsExactly("", "a b", "l");
         assertThat(entries.get(1).mode()).isEqualTo(0640);
         assertThat(entries.get(2).linkTarget()).isEqualTo("target");
 

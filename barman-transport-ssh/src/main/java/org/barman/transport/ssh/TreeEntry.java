@@ -15,7 +15,7 @@ import java.util.Set;
  * @param modified its modification time
  * @param linkTarget where a link points, as written; null for other kinds
  */
-record RemoteEntry(String path, Kind kind, int mode, long size, FileTime modified, String linkTarget) {
+record TreeEntry(String path, Kind kind, int mode, long size, FileTime modified, String linkTarget) {
 
     /** What an entry is; other kinds (sockets, pipes, devices) are never copied. */
     enum Kind {
