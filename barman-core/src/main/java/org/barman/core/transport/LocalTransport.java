@@ -13,6 +13,7 @@ import org.barman.api.CommandResult;
 import org.barman.api.CopyJob;
 import org.barman.api.CopyListener;
 import org.barman.api.CopyResult;
+import org.barman.api.Exclusions;
 import org.barman.api.ReuseMode;
 import org.barman.api.Transport;
 

@@ -45,6 +45,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.barman.api.BarmanException;
 import org.barman.api.CopyListener;
 import org.barman.api.CopyResult;
+import org.barman.api.Exclusions;
 import org.barman.api.ReuseMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,5 @@
 /**
- * The {@code local} transport: copies of PostgreSQL's folders when PostgreSQL runs on the backup host itself, and
- * the rsync-style exclusion patterns it shares with the other transports.
+ * The {@code local} transport: copies of PostgreSQL's folders when PostgreSQL runs on the backup host itself. Its
+ * exclusion patterns are {@link org.barman.api.Exclusions}, shared with the other transports.
  */
 package org.barman.core.transport;

@@ -1,20 +1,20 @@
-package org.barman.core.transport;
+package org.barman.api;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The exclusion patterns of a {@link org.barman.api.CopyJob}, in rsync's form, matched against paths relative to
- * the tree's root.
+ * The exclusion patterns of a {@link CopyJob}, in rsync's form, matched against paths relative to the tree's root.
  *
- * <p>It exists so that the local transport excludes exactly what rsync would with the same patterns: a leading
- * {@code /} anchors a pattern at the root ({@code /postmaster.pid}); without it a pattern matches the end of a path
- * at a name boundary ({@code pgsql_tmp*} matches that name at any depth, {@code sub/foo} a {@code foo} inside any
- * {@code sub}); {@code *} matches any characters but {@code /}, {@code **} any characters, {@code ?} one character
- * but {@code /}, {@code [...]} one of a set ({@code [!...]} or {@code [^...]} one not in it), a backslash makes the
- * next character literal; a trailing {@code /} matches folders only; {@code dir/***} matches {@code dir} and
- * everything in it. Immutable and thread-safe.
+ * <p>It lives in the API so that every transport that walks a tree itself (the local one, the pure-Java SSH one, a
+ * plug-in's) excludes exactly what rsync would with the same patterns: a leading {@code /} anchors a pattern at the
+ * root ({@code /postmaster.pid}); without it a pattern matches the end of a path at a name boundary
+ * ({@code pgsql_tmp*} matches that name at any depth, {@code sub/foo} a {@code foo} inside any {@code sub});
+ * {@code *} matches any characters but {@code /}, {@code **} any characters, {@code ?} one character but {@code /},
+ * {@code [...]} one of a set ({@code [!...]} or {@code [^...]} one not in it), a backslash makes the next character
+ * literal; a trailing {@code /} matches folders only; {@code dir/***} matches {@code dir} and everything in it.
+ * Immutable and thread-safe.
  */
 public final class Exclusions {
 

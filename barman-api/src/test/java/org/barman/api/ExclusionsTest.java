@@ -1,4 +1,4 @@
-package org.barman.core.transport;
+package org.barman.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -101,6 +101,12 @@ class ExclusionsTest {
         assertThat(Exclusions.NONE.excludes("anything", false)).isFalse();
         assertThat(Exclusions.NONE.isEmpty()).isTrue();
         assertThat(exclusions).hasToString("[/postmaster.pid, pgsql_tmp*]");
+    }
+
+    @Test
+    void doubleStarCrossesFolders() {
+        assertThat(excludes("/**.opts", "base/1/1259.opts", false)).isTrue();
+        assertThat(excludes("/*.opts", "base/1/1259.opts", false)).isFalse();
     }
 
     @Test

@@ -1,0 +1,102 @@
+package org.barman.transport.ssh;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Makes what a copy wrote durable while the copy goes on: written files are fsynced on threads of their own, many
+ * at once so that the file system can commit them together, and a copying thread that gets too far ahead does the
+ * fsync itself, so that at most a bounded number of files is waiting (and open).
+ */
+final class FileSyncer {
+
+    private static final int THREADS = 16;
+    private static final int QUEUE = 64;
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
+    private final ThreadPoolExecutor pool;
+    private final AtomicReference<IOException> failure = new AtomicReference<>();
+
+    FileSyncer() {
+        int poolNumber = POOLS.incrementAndGet();
+        AtomicInteger threadNumber = new AtomicInteger();
+        ThreadFactory threads = task -> {
+            Thread thread = new Thread(task, "barman-fsync-" + poolNumber + "-" + threadNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+        pool = new ThreadPoolExecutor(THREADS, THREADS, 10, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
+                threads, new ThreadPoolExecutor.CallerRunsPolicy());
+        pool.allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * Fsyncs a file just written, then closes its channel.
+     *
+     * @param channel the open channel of the file; this syncer closes it
+     * @param path the file, for error messages
+     */
+    void syncAndClose(FileChannel channel, Path path) {
+        pool.execute(() -> {
+            try (channel) {
+                channel.force(true);
+            } catch (IOException e) {
+                failure.compareAndSet(null, new IOException("cannot fsync " + path + ": " + e.getMessage(), e));
+            }
+        });
+    }
+
+    /**
+     * Fsyncs a folder, so that the entries created in it are durable.
+     *
+     * @param folder the folder
+     */
+    void syncFolder(Path folder) {
+        pool.execute(() -> {
+            try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+                channel.force(true);
+            } catch (IOException e) {
+                failure.compareAndSet(null, new IOException("cannot fsync the folder " + folder + ": "
+                        + e.getMessage(), e));
+            }
+        });
+    }
+
+    /**
+     * Waits for every fsync asked so far and stops the threads.
+     *
+     * @throws IOException the first fsync that failed
+     * @throws InterruptedException when interrupted while waiting
+     */
+    void finish() throws IOException, InterruptedException {
+        awaitAll();
+        IOException error = failure.get();
+        if (error != null) {
+            throw error;
+        }
+    }
+
+    /** After a failure of the copy: lets the queued fsyncs end (closing their files), ignoring their errors. */
+    void abandon() {
+        try {
+            awaitAll();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitAll() throws InterruptedException {
+        pool.shutdown();
+        while (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+            // a slow disk: keep waiting, the files must be closed before the copy returns
+        }
+    }
+}

@@ -1,0 +1,354 @@
+package org.barman.transport.ssh;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+import com.jcraft.jsch.Session;
+
+import org.barman.api.BarmanException;
+import org.barman.api.CommandResult;
+import org.barman.api.CopyJob;
+import org.barman.api.CopyListener;
+import org.barman.api.CopyResult;
+import org.barman.api.Exclusions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One push: a tree of the backup host (a backup, for a recovery) into a remote folder, with the guarantees of
+ * {@link org.barman.api.Transport#push}.
+ *
+ * <p>The remote folder is created, or listed when it exists, so that what the source does not have (and what is
+ * of another kind) is removed first, except what the exclusions protect. Files and links then go in balanced groups,
+ * one per connection, each as a PAX tar stream ({@link TarWriter}, nanosecond times) into a remote GNU
+ * {@code tar -x}; a last small stream sets the folders' permission bits and times once their content is complete (so
+ * that read-only folders can be filled). Each stream then fsyncs its files on the remote side ({@code sync FILE...}),
+ * and the last one the folders, so that the copy is on stable storage when the call returns.
+ */
+final class PushCopy {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PushCopy.class);
+    private static final int BUFFER = 256 * 1024;
+    private static final long STREAM_END_WAIT_MILLIS = 5000;
+
+    private final SshSessions sessions;
+    private final int parallelJobs;
+    private final CopyJob job;
+    private final CopyListener listener;
+    private final String destination;
+    private final Path source;
+    private final String root;
+    private final Throttle throttle;
+
+    private final LongAdder files = new LongAdder();
+    private final LongAdder bytes = new LongAdder();
+    private final List<RemoteCommand> running = new CopyOnWriteArrayList<>();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    PushCopy(SshSessions sessions, int parallelJobs, CopyJob job, CopyListener listener) {
+        this.sessions = sessions;
+        this.parallelJobs = parallelJobs;
+        this.job = job;
+        this.listener = listener == null ? CopyListener.NONE : listener;
+        this.destination = sessions.settings().destination();
+        this.source = job.localPath().toAbsolutePath().normalize();
+        this.root = job.remotePath();
+        this.throttle = job.bandwidthLimitKbps() > 0 ? new Throttle(job.bandwidthLimitKbps()) : null;
+    }
+
+    /**
+     * @return what was copied
+     * @throws BarmanException naming what failed
+     */
+    CopyResult run() {
+        try {
+            return copy();
+        } catch (InterruptedException | ClosedByInterruptException e) {
+            Thread.currentThread().interrupt();
+            throw new BarmanException("the copy of " + source + " to " + root + " on " + destination
+                    + " was interrupted", e);
+        } catch (IOException e) {
+            throw new BarmanException("cannot copy " + source + " to " + root + " on " + destination + ": "
+                    + LocalFiles.reason(e), e);
+        }
+    }
+
+    private CopyResult copy() throws IOException, InterruptedException {
+        Exclusions exclusions;
+        try {
+            exclusions = Exclusions.of(job.exclusions());
+        } catch (IllegalArgumentException e) {
+            throw new BarmanException("cannot copy " + source + ": " + e.getMessage(), e);
+        }
+        List<TreeEntry> local = LocalFiles.list(source, exclusions);
+        CipherWarmUp.start();
+        List<Session> connections = sessions.open(parallelJobs);
+        List<TreeEntry> remote = RemoteListing.list(connections.get(0), root, true, exclusions, destination);
+        prepareRemote(connections.get(0), local, remote);
+
+        List<TreeEntry> folders = new ArrayList<>();
+        List<TreeEntry> content = new ArrayList<>();
+        long plannedFiles = 0;
+        long plannedBytes = 0;
+        for (TreeEntry entry : local) {
+            if (entry.kind() == TreeEntry.Kind.FOLDER) {
+                folders.add(entry);
+            } else {
+                content.add(entry);
+                if (entry.kind() == TreeEntry.Kind.FILE) {
+                    plannedFiles++;
+                    plannedBytes += entry.size();
+                }
+            }
+        }
+        listener.planned(plannedFiles, plannedBytes);
+        stream(connections, content);
+        finish(connections.get(0), folders);
+        return new CopyResult(files.sum(), bytes.sum(), 0, 0);
+    }
+
+    /** Makes existing remote folders writable (a retry may meet read-only ones) and removes what must go. */
+    private void prepareRemote(Session session, List<TreeEntry> local, List<TreeEntry> remote) {
+        Map<String, TreeEntry.Kind> localKinds = new HashMap<>();
+        for (TreeEntry entry : local) {
+            localKinds.put(entry.path(), entry.kind());
+        }
+        StringBuilder writable = new StringBuilder();
+        StringBuilder removals = new StringBuilder();
+        String removed = null;
+        for (TreeEntry entry : remote) {
+            if (removed != null && entry.path().startsWith(removed + "/")) {
+                if (entry.kind() == TreeEntry.Kind.FOLDER && (entry.mode() & 0700) != 0700) {
+                    writable.append("./").append(entry.path()).append('\0');
+                }
+                continue;
+            }
+            if (entry.kind() == TreeEntry.Kind.FOLDER && (entry.mode() & 0700) != 0700) {
+                writable.append(entry.path().isEmpty() ? "." : "./" + entry.path()).append('\0');
+            }
+            if (!entry.path().isEmpty() && localKinds.get(entry.path()) != entry.kind()) {
+                removals.append("./").append(entry.path()).append('\0');
+                removed = entry.path();
+            }
+        }
+        String cd = "LC_ALL=C; export LC_ALL\ncd -- " + ShellWords.quote(root) + " || exit 2\n";
+        if (writable.length() > 0) {
+            check(RemoteCommand.run(session, cd + "exec xargs -0 chmod u+rwx --",
+                    writable.toString().getBytes(StandardCharsets.UTF_8), destination), "make folders writable");
+        }
+        if (removals.length() > 0) {
+            LOG.debug("Removing from {} on {} what the source does not have", root, destination);
+            check(RemoteCommand.run(session, cd + "exec xargs -0 rm -rf --",
+                    removals.toString().getBytes(StandardCharsets.UTF_8), destination), "remove old content");
+        }
+    }
+
+    private void check(CommandResult result, String what) {
+        if (!result.succeeded()) {
+            throw new BarmanException("cannot " + what + " in " + root + " on " + destination + ": "
+                    + result.stderr().strip());
+        }
+    }
+
+    /** The remote half of a stream: GNU tar extracting with exact permission bits, owned by the remote user. */
+    static String extractCommand(String root) {
+        return "LC_ALL=C; export LC_ALL\ncd -- " + ShellWords.quote(root) + " || exit 2\n"
+                + "exec tar -x -f - -p --no-same-owner";
+    }
+
+    /**
+     * The remote fsync of what a stream wrote: {@code sync FILE...} (coreutils 8.24 and newer fsync each file), or a
+     * whole-system {@code sync} where {@code sync} takes no file.
+     */
+    static String syncCommand(String root) {
+        return "LC_ALL=C; export LC_ALL\ncd -- " + ShellWords.quote(root) + " || exit 2\n"
+                + "xargs -0 -r sync -- 2>/dev/null || sync";
+    }
+
+    private void syncRemote(Session session, List<TreeEntry> entries, boolean folders) {
+        StringBuilder paths = new StringBuilder();
+        for (TreeEntry entry : entries) {
+            if (entry.kind() == TreeEntry.Kind.FILE || folders && entry.kind() == TreeEntry.Kind.FOLDER) {
+                paths.append(entry.path().isEmpty() ? "." : "./" + entry.path()).append('\0');
+            }
+        }
+        if (folders) {
+            paths.append("..").append('\0');
+        }
+        if (paths.length() > 0) {
+            check(RemoteCommand.run(session, syncCommand(root), paths.toString().getBytes(StandardCharsets.UTF_8),
+                    destination), "sync what was written");
+        }
+    }
+
+    private void stream(List<Session> connections, List<TreeEntry> content) throws IOException,
+            InterruptedException {
+        if (content.isEmpty()) {
+            return;
+        }
+        int streams = Math.min(connections.size(), content.size());
+        List<List<TreeEntry>> groups = FileGroups.split(content, streams, TreeEntry::size, TreeEntry::path);
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 1; i < streams; i++) {
+            Session session = connections.get(i);
+            List<TreeEntry> group = groups.get(i);
+            Thread thread = new Thread(() -> streamReportingFailure(session, group),
+                    "barman-ssh-push-" + (i + 1));
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+        streamReportingFailure(connections.get(0), groups.get(0));
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        Throwable error = failure.get();
+        if (error instanceof IOException io) {
+            throw io;
+        }
+        if (error instanceof InterruptedException interrupted) {
+            throw interrupted;
+        }
+        if (error instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (error != null) {
+            throw (Error) error;
+        }
+    }
+
+    private void streamReportingFailure(Session session, List<TreeEntry> group) {
+        try {
+            sendEntries(session, group, false);
+        } catch (IOException | InterruptedException | RuntimeException | Error e) {
+            if (failure.compareAndSet(null, e)) {
+                for (RemoteCommand command : running) {
+                    command.close();
+                }
+            }
+        }
+    }
+
+    private void finish(Session session, List<TreeEntry> folders) throws IOException, InterruptedException {
+        sendEntries(session, folders, true);
+    }
+
+    private void sendEntries(Session session, List<TreeEntry> entries, boolean lastFolders) throws IOException,
+            InterruptedException {
+        if (entries.isEmpty()) {
+            return;
+        }
+        RemoteCommand tar = RemoteCommand.start(session, extractCommand(root), null, destination);
+        running.add(tar);
+        try {
+            try (OutputStream stdin = tar.stdin()) {
+                TarWriter out = new TarWriter(stdin);
+                byte[] buffer = new byte[BUFFER];
+                for (TreeEntry entry : entries) {
+                    if (failure.get() != null && !lastFolders) {
+                        return;
+                    }
+                    send(out, entry, buffer);
+                }
+                out.finish();
+            } catch (IOException e) {
+                if (failure.get() != null && !lastFolders) {
+                    return;
+                }
+                if (!session.isConnected()) {
+                    throw new BarmanException("the connection to " + destination + " was lost while copying "
+                            + source, e);
+                }
+                int exit = tar.waitFor(destination, STREAM_END_WAIT_MILLIS);
+                throw new BarmanException("cannot copy " + source + " to " + root + " on " + destination
+                        + ": the stream broke (" + LocalFiles.reason(e) + ")" + tarFailure(tar, exit), e);
+            }
+            int exit = tar.waitFor(destination);
+            if (exit != 0) {
+                throw new BarmanException("cannot copy " + source + " to " + root + " on " + destination
+                        + tarFailure(tar, exit));
+            }
+            syncRemote(session, entries, lastFolders);
+        } finally {
+            running.remove(tar);
+            tar.close();
+        }
+    }
+
+    private static String tarFailure(RemoteCommand tar, int exit) {
+        String stderr = tar.stderr().strip();
+        String status = exit < 0 ? "remote tar still ran" : "remote tar exited with " + exit;
+        return " (" + status + (stderr.isEmpty() ? ")" : ": " + stderr + ")");
+    }
+
+    private void send(TarWriter out, TreeEntry entry, byte[] buffer) throws IOException, InterruptedException {
+        switch (entry.kind()) {
+            case FOLDER -> {
+                out.folder(entry.path(), entry.mode(), entry.modified());
+                return;
+            }
+            case LINK -> {
+                out.link(entry.path(), entry.linkTarget(), entry.modified());
+                return;
+            }
+            case FILE -> {
+                // below
+            }
+            default -> throw new IllegalStateException(entry.kind().toString());
+        }
+        Path file = source.resolve(entry.path());
+        InputStream in;
+        try {
+            in = Files.newInputStream(file);
+        } catch (NoSuchFileException e) {
+            LOG.debug("{} vanished during the copy: skipped", file);
+            return;
+        } catch (IOException e) {
+            throw new BarmanException("cannot read " + file + ": " + LocalFiles.reason(e), e);
+        }
+        try (in) {
+            out.file(entry.path(), entry.mode(), entry.size(), entry.modified());
+            long remaining = entry.size();
+            int chunk = throttle == null ? buffer.length : (int) Math.min(buffer.length, throttle.chunk());
+            while (remaining > 0) {
+                int read = readLocal(in, buffer, (int) Math.min(chunk, remaining), file);
+                if (read < 0) {
+                    LOG.debug("{} shrank during the copy: padded with zeros", file);
+                    java.util.Arrays.fill(buffer, (byte) 0);
+                    read = (int) Math.min(chunk, remaining);
+                }
+                out.write(buffer, 0, read);
+                remaining -= read;
+                listener.transferred(read);
+                if (throttle != null) {
+                    throttle.consumed(read);
+                }
+            }
+            out.closeEntry();
+        }
+        files.increment();
+        bytes.add(entry.size());
+        listener.fileDone(entry.path());
+    }
+
+    private static int readLocal(InputStream in, byte[] buffer, int length, Path file) {
+        try {
+            return in.read(buffer, 0, length);
+        } catch (IOException e) {
+            throw new BarmanException("cannot read " + file + ": " + LocalFiles.reason(e), e);
+        }
+    }
+}
