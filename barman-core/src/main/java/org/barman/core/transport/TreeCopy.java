@@ -47,6 +47,8 @@ import org.barman.api.CopyListener;
 import org.barman.api.CopyResult;
 import org.barman.api.Exclusions;
 import org.barman.api.ReuseMode;
+import org.barman.api.support.FileSyncer;
+import org.barman.api.support.Throttle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

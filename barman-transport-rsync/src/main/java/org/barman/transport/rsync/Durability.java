@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.barman.api.support.ShellWords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

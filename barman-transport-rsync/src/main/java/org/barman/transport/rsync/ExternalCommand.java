@@ -15,6 +15,7 @@ import org.apache.commons.exec.ExecuteWatchdog;
 import org.apache.commons.exec.Executor;
 import org.apache.commons.exec.PumpStreamHandler;
 import org.apache.commons.exec.ShutdownHookProcessDestroyer;
+import org.barman.api.support.ShellWords;
 
 /**
  * One run of a local program (rsync, ssh) through Commons Exec, with its words passed as they are (no shell), a

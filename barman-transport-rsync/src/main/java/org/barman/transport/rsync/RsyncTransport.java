@@ -37,6 +37,7 @@ import org.barman.api.CopyListener;
 import org.barman.api.CopyResult;
 import org.barman.api.ReuseMode;
 import org.barman.api.Transport;
+import org.barman.api.support.ShellWords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -280,7 +281,7 @@ public final class RsyncTransport implements Transport {
 
     private List<String> listWords(Copy copy) {
         List<String> words = new ArrayList<>(List.of(settings.rsyncProgram(), "--list-only", "-r", "--no-h", "-8",
-                "-e", ShellWords.forRsyncRemoteShell(ssh.remoteShell())));
+                "-e", RsyncRemoteShell.of(ssh.remoteShell())));
         words.addAll(copy.filters());
         words.add(copy.source());
         return words;
@@ -386,7 +387,7 @@ public final class RsyncTransport implements Transport {
     /** @return the start of an rsync command line shared by every step of a copy */
     private List<String> rsync(Copy copy, long bandwidthLimitKbps) {
         List<String> words = new ArrayList<>(List.of(settings.rsyncProgram(), "--modify-window=-1", "-8",
-                "--out-format=" + ItemizedLine.OUT_FORMAT, "-e", ShellWords.forRsyncRemoteShell(ssh.remoteShell())));
+                "--out-format=" + ItemizedLine.OUT_FORMAT, "-e", RsyncRemoteShell.of(ssh.remoteShell())));
         if (settings.networkCompression()) {
             words.add("-z");
         }

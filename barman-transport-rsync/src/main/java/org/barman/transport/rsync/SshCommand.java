@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import org.barman.api.support.ShellWords;
+
 /**
  * The {@code ssh_command} of a server, understood: the program, every option it gives ssh, and the destination
  * ({@code [user@]host}, or {@code ssh://[user@]host[:port]}).

@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import org.barman.api.support.ShellWords;
+
 /**
  * Everything needed to open an SSH connection like the one {@code ssh_command} opens: the command line, completed by
  * the user's ssh client configuration and ssh's defaults.

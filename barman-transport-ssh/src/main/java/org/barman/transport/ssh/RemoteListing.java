@@ -13,6 +13,7 @@ import com.jcraft.jsch.Session;
 import org.barman.api.BarmanException;
 import org.barman.api.CommandResult;
 import org.barman.api.Exclusions;
+import org.barman.api.support.ShellWords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import org.barman.api.support.ShellWords;
+
 /**
  * What an OpenSSH command line such as {@code ssh -p 2222 -i ~/.ssh/barman -o StrictHostKeyChecking=yes
  * postgres@pg} says about the connection, so that {@code ssh_command} means the same with {@code transport = ssh}

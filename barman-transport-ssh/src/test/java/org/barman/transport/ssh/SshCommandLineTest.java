@@ -7,6 +7,7 @@ import static org.quicktheories.generators.SourceDSL.strings;
 
 import java.util.List;
 
+import org.barman.api.support.ShellWords;
 import org.junit.jupiter.api.Test;
 
 class SshCommandLineTest {
@@ -87,9 +88,9 @@ class SshCommandLineTest {
         assertRefused("ssh -t pg", "-t");
         assertRefused("ssh -A pg", "-A");
         assertRefused("ssh -L 1:h:2 pg", "-L");
-        assertRefused("ssh -i '/unterminated pg", "single quote is not closed");
-        assertRefused("ssh -i $HOME/.ssh/k pg", "'$' is shell syntax");
-        assertRefused("ssh pg; rm -rf /", "';' is shell syntax");
+        assertRefused("ssh -i '/unterminated pg", "single quote at character 8 is never closed");
+        assertRefused("ssh -i $HOME/.ssh/k pg", "'$' at character 8 needs a shell");
+        assertRefused("ssh pg; rm -rf /", "';' at character 7 needs a shell");
         assertRefused("ssh @pg", "empty user name");
     }
 

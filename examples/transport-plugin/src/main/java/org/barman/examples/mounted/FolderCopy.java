@@ -24,13 +24,14 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.barman.api.BarmanException;
 import org.barman.api.CopyListener;
 import org.barman.api.CopyResult;
+import org.barman.api.Exclusions;
 import org.barman.api.ReuseMode;
+import org.barman.api.support.Throttle;
 
 /**
  * One copy of a folder tree between two folders of this host, with the guarantees of
@@ -63,8 +64,7 @@ final class FolderCopy {
     private final Settings settings;
     private final CopyListener listener;
     private final Deque<Folder> folders = new ArrayDeque<>();
-    private final long bytesPerSecond;
-    private long nextFree = System.nanoTime();
+    private final Throttle throttle;
     private long files;
     private long bytes;
     private long reusedFiles;
@@ -73,7 +73,7 @@ final class FolderCopy {
     private FolderCopy(Settings settings, CopyListener listener) {
         this.settings = settings;
         this.listener = listener;
-        this.bytesPerSecond = settings.bandwidthLimitKbps() * 1024;
+        this.throttle = settings.bandwidthLimitKbps() > 0 ? new Throttle(settings.bandwidthLimitKbps()) : null;
     }
 
     /**
@@ -212,8 +212,7 @@ final class FolderCopy {
         try (InputStream in = Files.newInputStream(file);
                 FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE)) {
-            byte[] buffer = new byte[bytesPerSecond > 0 ? (int) Math.max(16 * 1024, Math.min(CHUNK,
-                    bytesPerSecond / 10)) : CHUNK];
+            byte[] buffer = new byte[throttle == null ? CHUNK : (int) Math.min(CHUNK, throttle.chunk())];
             int read;
             while ((read = in.readNBytes(buffer, 0, buffer.length)) > 0) {
                 ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, read);
@@ -222,7 +221,9 @@ final class FolderCopy {
                 }
                 copied += read;
                 listener.transferred(read);
-                throttle(read);
+                if (throttle != null) {
+                    throttle.consumed(read);
+                }
             }
             out.force(true);
         } catch (NoSuchFileException vanished) {
@@ -256,19 +257,6 @@ final class FolderCopy {
         return before.isRegularFile() && before.size() == now.size()
                 && before.lastModifiedTime().equals(now.lastModifiedTime())
                 && before.permissions().equals(now.permissions());
-    }
-
-    /** Sleeps until the bytes just copied fit within the limit: a token bucket that never saves up. */
-    private void throttle(long moved) throws InterruptedException {
-        if (bytesPerSecond <= 0) {
-            return;
-        }
-        long now = System.nanoTime();
-        nextFree = Math.max(now, nextFree) + TimeUnit.SECONDS.toNanos(moved) / bytesPerSecond;
-        long wait = nextFree - now;
-        if (wait > 0) {
-            TimeUnit.NANOSECONDS.sleep(wait);
-        }
     }
 
     private void removeWhatTheSourceLacks(Path root, Path folder, Path target) throws IOException {

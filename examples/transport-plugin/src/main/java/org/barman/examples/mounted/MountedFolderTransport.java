@@ -13,6 +13,7 @@ import org.barman.api.CommandResult;
 import org.barman.api.CopyJob;
 import org.barman.api.CopyListener;
 import org.barman.api.CopyResult;
+import org.barman.api.Exclusions;
 import org.barman.api.ReuseMode;
 import org.barman.api.Transport;
 
@@ -50,7 +51,7 @@ final class MountedFolderTransport implements Transport {
     public CopyResult pull(CopyJob job, CopyListener listener) {
         Path source = mounted(job.remotePath());
         return FolderCopy.copy(new FolderCopy.Settings(source, job.remotePath(), job.localPath(),
-                Exclusions.of(job.exclusions()), job.reuseMode(), job.reference(), job.bandwidthLimitKbps()),
+                exclusions(job), job.reuseMode(), job.reference(), job.bandwidthLimitKbps()),
                 listener == null ? CopyListener.NONE : listener);
     }
 
@@ -58,8 +59,16 @@ final class MountedFolderTransport implements Transport {
     public CopyResult push(CopyJob job, CopyListener listener) {
         Path target = mounted(job.remotePath());
         return FolderCopy.copy(new FolderCopy.Settings(job.localPath(), job.localPath().toString(), target,
-                Exclusions.of(job.exclusions()), ReuseMode.OFF, null, job.bandwidthLimitKbps()),
+                exclusions(job), ReuseMode.OFF, null, job.bandwidthLimitKbps()),
                 listener == null ? CopyListener.NONE : listener);
+    }
+
+    private static Exclusions exclusions(CopyJob job) {
+        try {
+            return Exclusions.of(job.exclusions());
+        } catch (IllegalArgumentException e) {
+            throw new BarmanException("transport mounted: " + e.getMessage(), e);
+        }
     }
 
     /** @return where a path of the PostgreSQL host is on this host */

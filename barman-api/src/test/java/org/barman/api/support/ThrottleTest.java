@@ -1,4 +1,4 @@
-package org.barman.transport.ssh;
+package org.barman.api.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

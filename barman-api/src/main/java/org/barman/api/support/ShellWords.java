@@ -1,17 +1,18 @@
-package org.barman.transport.rsync;
+package org.barman.api.support;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits a command line written for a POSIX shell into its words, and quotes words back, for the three readers this
- * transport writes to: {@code sh} (remote commands), rsync's own {@code -e} parser, and people reading a message.
+ * Splits a command line written for a POSIX shell into its words, and quotes words back for {@code sh} and for people
+ * reading a message: {@code ssh_command} is written for a shell, and the remote commands a transport sends are read
+ * by one.
  *
  * <p>Splitting follows the shell's quoting (single quotes, double quotes with {@code \} before {@code $ ` " \}, and
  * {@code \} outside quotes) but runs no shell: a word with an unquoted {@code $}, {@code `}, {@code ;}, {@code |},
  * {@code &}, {@code <}, {@code >}, {@code (} or {@code )} would mean something else to a shell, so it is refused.
  */
-final class ShellWords {
+public final class ShellWords {
 
     private static final String SHELL_SPECIALS = "$`;|&<>()";
 
@@ -23,7 +24,7 @@ final class ShellWords {
      * @return its words
      * @throws IllegalArgumentException saying what cannot be understood: an open quote, a shell operator or expansion
      */
-    static List<String> split(String line) {
+    public static List<String> split(String line) {
         List<String> words = new ArrayList<>();
         StringBuilder word = new StringBuilder();
         boolean inWord = false;
@@ -103,7 +104,7 @@ final class ShellWords {
      * @return the word quoted for {@code sh}: unchanged when it is made of safe characters only, else in single
      *     quotes
      */
-    static String quote(String word) {
+    public static String quote(String word) {
         if (!word.isEmpty() && word.chars().allMatch(ShellWords::safe)) {
             return word;
         }
@@ -114,35 +115,13 @@ final class ShellWords {
      * @param words words
      * @return them quoted for {@code sh} and joined with spaces
      */
-    static String join(List<String> words) {
+    public static String join(List<String> words) {
         StringBuilder line = new StringBuilder();
         for (String word : words) {
             if (line.length() > 0) {
                 line.append(' ');
             }
             line.append(quote(word));
-        }
-        return line.toString();
-    }
-
-    /**
-     * rsync splits its {@code -e} command on spaces and understands single and double quotes, a doubled quote
-     * inside a quoted part standing for the quote itself, and no backslash.
-     *
-     * @param words the remote shell command's words
-     * @return the text for rsync's {@code -e}
-     */
-    static String forRsyncRemoteShell(List<String> words) {
-        StringBuilder line = new StringBuilder();
-        for (String word : words) {
-            if (line.length() > 0) {
-                line.append(' ');
-            }
-            if (!word.isEmpty() && word.indexOf(' ') < 0 && word.indexOf('\'') < 0 && word.indexOf('"') < 0) {
-                line.append(word);
-            } else {
-                line.append('\'').append(word.replace("'", "''")).append('\'');
-            }
         }
         return line.toString();
     }

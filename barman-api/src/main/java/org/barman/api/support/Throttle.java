@@ -1,4 +1,4 @@
-package org.barman.transport.ssh;
+package org.barman.api.support;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -8,7 +8,7 @@ import java.util.concurrent.locks.LockSupport;
  * sleeps until the shared clock allows them (a token bucket that starts empty and never saves up unused time, so
  * a pause does not buy a burst).
  */
-final class Throttle {
+public final class Throttle {
 
     private static final long MIN_CHUNK = 16 * 1024;
     private static final long MAX_CHUNK = 1024 * 1024;
@@ -16,8 +16,11 @@ final class Throttle {
     private final long bytesPerSecond;
     private long nextFree = System.nanoTime();
 
-    /** @param kilobytesPerSecond the limit, in kilobytes of 1024 bytes per second (more than 0) */
-    Throttle(long kilobytesPerSecond) {
+    /**
+     * @param kilobytesPerSecond the limit, in kilobytes of 1024 bytes per second (more than 0)
+     * @throws IllegalArgumentException when it is 0 or less
+     */
+    public Throttle(long kilobytesPerSecond) {
         if (kilobytesPerSecond <= 0) {
             throw new IllegalArgumentException("a bandwidth limit must be more than 0: " + kilobytesPerSecond);
         }
@@ -25,7 +28,7 @@ final class Throttle {
     }
 
     /** @return how many bytes to move between two calls to {@link #consumed(long)}: about a tenth of a second */
-    long chunk() {
+    public long chunk() {
         return Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, bytesPerSecond / 10));
     }
 
@@ -35,7 +38,7 @@ final class Throttle {
      * @param bytes how many bytes were moved
      * @throws InterruptedException when the thread is interrupted while it waits
      */
-    void consumed(long bytes) throws InterruptedException {
+    public void consumed(long bytes) throws InterruptedException {
         long wakeUp;
         synchronized (this) {
             long now = System.nanoTime();

@@ -1,4 +1,4 @@
-package org.barman.core.transport;
+package org.barman.api.support;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * at once so that the file system can commit them together, and a copying thread that gets too far ahead does the
  * fsync itself, so that at most a bounded number of files is waiting (and open).
  */
-final class FileSyncer {
+public final class FileSyncer {
 
     private static final int THREADS = 16;
     private static final int QUEUE = 64;
@@ -25,7 +25,8 @@ final class FileSyncer {
     private final ThreadPoolExecutor pool;
     private final AtomicReference<IOException> failure = new AtomicReference<>();
 
-    FileSyncer() {
+    /** Starts a syncer whose threads start on demand and end when idle. */
+    public FileSyncer() {
         int poolNumber = POOLS.incrementAndGet();
         AtomicInteger threadNumber = new AtomicInteger();
         ThreadFactory threads = task -> {
@@ -44,7 +45,7 @@ final class FileSyncer {
      * @param channel the open channel of the file; this syncer closes it
      * @param path the file, for error messages
      */
-    void syncAndClose(FileChannel channel, Path path) {
+    public void syncAndClose(FileChannel channel, Path path) {
         pool.execute(() -> {
             try (channel) {
                 channel.force(true);
@@ -60,7 +61,7 @@ final class FileSyncer {
      *
      * @param channel the open channel of a file being written
      */
-    void writeBack(FileChannel channel) {
+    public void writeBack(FileChannel channel) {
         if (pool.getQueue().remainingCapacity() < QUEUE / 2) {
             return;
         }
@@ -78,7 +79,7 @@ final class FileSyncer {
      *
      * @param folder the folder
      */
-    void syncFolder(Path folder) {
+    public void syncFolder(Path folder) {
         pool.execute(() -> {
             try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
                 channel.force(true);
@@ -95,7 +96,7 @@ final class FileSyncer {
      * @throws IOException the first fsync that failed
      * @throws InterruptedException when interrupted while waiting
      */
-    void finish() throws IOException, InterruptedException {
+    public void finish() throws IOException, InterruptedException {
         awaitAll();
         IOException error = failure.get();
         if (error != null) {
@@ -104,7 +105,7 @@ final class FileSyncer {
     }
 
     /** After a failure of the copy: lets the queued fsyncs end (closing their files), ignoring their errors. */
-    void abandon() {
+    public void abandon() {
         try {
             awaitAll();
         } catch (InterruptedException e) {
