@@ -67,12 +67,22 @@ for c in none gzip zstd lz4; do
 done
 rm -rf "$work/src" "$work/cp-target"
 
+sync  # the archives' dirty pages would otherwise be written back during the get-wal runs
 echo "== get-wal, one process per segment, $runs runs"
 wal=$(printf '0000000100000%03X000000%02X' 0 1)
 start=$(now)
 for i in $(seq 1 "$runs"); do cp "$work/home/none/wals/0000000100000000/$wal" "$work/out"; done
 ref=$(elapsed "$start" "$(now)")
 printf '| %-22s | %8.1f ms/segment |\n' "cp (reference)" "$(echo "1000 * $ref / $runs" | bc -l)"
+# The floor of any Java command: the same JVM options as bin/barman's get-wal, printing nothing.
+printf 'class Nothing { public static void main(String[] a) { } }\n' > "$work/Nothing.java"
+javac -d "$work" "$work/Nothing.java"
+start=$(now)
+for i in $(seq 1 "$runs"); do
+    java -XX:+UseSerialGC -XX:-UsePerfData -Xshare:auto -XX:TieredStopAtLevel=1 -cp "$work" Nothing
+done
+jvm=$(elapsed "$start" "$(now)")
+printf '| %-22s | %8.1f ms/segment |\n' "empty Java program" "$(echo "1000 * $jvm / $runs" | bc -l)"
 for c in none gzip zstd lz4; do
     "$barman" -c "$work/barman.conf" get-wal "$c" "$wal" > "$work/out"
     start=$(now)

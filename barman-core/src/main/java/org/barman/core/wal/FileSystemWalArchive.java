@@ -3,6 +3,7 @@ package org.barman.core.wal;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -22,6 +23,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import org.barman.api.BarmanException;
@@ -57,6 +65,8 @@ public final class FileSystemWalArchive implements WalArchive {
     private static final int BUFFER = 256 * 1024;
     /** Files stored before their index lines are written together, to share the fsyncs. */
     private static final int BATCH = 64;
+    /** Files compressed at once: enough to keep the cores and the disk busy together. */
+    private static final int STORE_THREADS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     private final ServerConfig server;
     private final Plugins plugins;
@@ -159,11 +169,14 @@ public final class FileSystemWalArchive implements WalArchive {
         List<String> skipped = new ArrayList<>();
         String failure = null;
         List<Path> pending = new ArrayList<>(files);
-        try {
+        if (compression != null) {
+            compressor(compression);
+        }
+        try (StorePool storing = new StorePool(compression == null ? 1 : STORE_THREADS)) {
             while (!pending.isEmpty() && failure == null) {
                 List<Path> batch = new ArrayList<>(pending.subList(0, Math.min(BATCH, pending.size())));
                 pending.subList(0, batch.size()).clear();
-                List<Stored> stored = new ArrayList<>();
+                List<PendingStore> stores = new ArrayList<>();
                 Set<Path> directories = new LinkedHashSet<>();
                 for (Path file : batch) {
                     String fileName = file.getFileName().toString();
@@ -196,10 +209,11 @@ public final class FileSystemWalArchive implements WalArchive {
                         handleExisting(file, name, target, duplicates, movedToErrors);
                         continue;
                     }
-                    WalFileInfo entry = store(file, name, target);
+                    Files.createDirectories(target.getParent());
                     directories.add(target.getParent());
-                    stored.add(new Stored(file, entry, environment));
+                    stores.add(new PendingStore(file, environment, storing.submit(() -> store(file, name, target))));
                 }
+                List<Stored> stored = finish(stores);
                 commit(stored, directories);
                 for (Stored item : stored) {
                     archived.add(item.entry());
@@ -222,6 +236,35 @@ public final class FileSystemWalArchive implements WalArchive {
             pending.forEach(path -> skipped.add(path.getFileName().toString()));
         }
         return new ArchiveReport(archived, duplicates, movedToErrors, skipped, failure);
+    }
+
+    /**
+     * Waits for every store of a batch, in WAL order; when one failed, waits for the others too (so that no thread
+     * still writes when the caller gives up) and reports the first failure. What the others stored is harmless: the
+     * next run finds it archived with the same content and completes the index.
+     */
+    private static List<Stored> finish(List<PendingStore> stores) throws IOException {
+        List<Stored> stored = new ArrayList<>(stores.size());
+        IOException failure = null;
+        for (PendingStore pending : stores) {
+            try {
+                stored.add(new Stored(pending.file(), pending.entry().get(), pending.environment()));
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (failure == null) {
+                    failure = cause instanceof IOException io ? io
+                            : cause instanceof BarmanException barman ? new IOException(barman.getMessage(), barman)
+                            : new IOException("cannot archive " + pending.file() + ": " + cause, cause);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while archiving " + pending.file());
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return stored;
     }
 
     private static String message(Exception e) {
@@ -259,7 +302,6 @@ public final class FileSystemWalArchive implements WalArchive {
     }
 
     private WalFileInfo store(Path file, WalSegmentName name, Path target) throws IOException {
-        Files.createDirectories(target.getParent());
         double time = mtime(file);
         if (compresses(name)) {
             Compressor compressor = compressor(compression);
@@ -519,6 +561,57 @@ public final class FileSystemWalArchive implements WalArchive {
     }
 
     private record Stored(Path file, WalFileInfo entry, Map<String, String> environment) {
+    }
+
+    private record PendingStore(Path file, Map<String, String> environment, Future<WalFileInfo> entry) {
+    }
+
+    /**
+     * Compresses several files of a batch at once, so that one file's compression overlaps another's fsync. Files
+     * that are only linked run in the calling thread: a pool would cost more than the link.
+     */
+    private static final class StorePool implements AutoCloseable {
+
+        private final ExecutorService pool;
+
+        StorePool(int threads) {
+            pool = threads <= 1 ? null : Executors.newFixedThreadPool(threads, task -> {
+                Thread thread = new Thread(task, "barman-archive-wal");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+
+        Future<WalFileInfo> submit(Callable<WalFileInfo> store) {
+            if (pool == null) {
+                FutureTask<WalFileInfo> task = new FutureTask<>(store);
+                task.run();
+                return task;
+            }
+            return pool.submit(store);
+        }
+
+        /** Lets the stores already started end (after a failure they would otherwise write on unseen). */
+        @Override
+        public void close() {
+            if (pool == null) {
+                return;
+            }
+            pool.shutdown();
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                        break;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Keeps a compressor from closing the durable writer's stream, which it fsyncs after. */
