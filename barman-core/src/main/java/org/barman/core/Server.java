@@ -311,7 +311,8 @@ public final class Server {
         if (info.status() != BackupStatus.WAITING_FOR_WALS) {
             return info;
         }
-        long deadline = System.nanoTime() + wait.toNanos();
+        long start = System.nanoTime();
+        long deadline = start + wait.toNanos();
         while (true) {
             try {
                 archiveWal();
@@ -331,7 +332,8 @@ public final class Server {
                 return info;
             }
             try {
-                Thread.sleep(500);
+                // PostgreSQL ships the closing WAL file within moments of pg_backup_stop: look often at first
+                Thread.sleep(System.nanoTime() - start < 5_000_000_000L ? 100 : 500);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return info;
