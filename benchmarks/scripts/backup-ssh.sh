@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end benchmark of `transport = ssh` (docs/performance-ssh.md): a full `barman backup` of a pgbench cluster
+# End-to-end benchmark of `transport = ssh` (docs/performance.md, "ssh transport"): a full `barman backup` of a pgbench cluster
 # over loopback SSH, with parallel_jobs 1 and 2, against plain `rsync -a` over the same SSH (with and without
 # --fsync: Barman fsyncs what it copies, rsync -a does not; both leave out pg_wal and the rest Barman leaves out)
 # and `pg_basebackup`.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Full base backups of a pgbench cluster over loopback SSH: `barman backup` through the rsync transport
 # (parallel_jobs = 1 and 2) against plain `rsync -a` over the same ssh, and `pg_basebackup` (plain format, over
-# the replication protocol), as docs/performance-transports.md reports them. Target (issue 7): the rsync
+# the replication protocol), as docs/performance.md ("rsync transport") reports them. Target (issue 7): the rsync
 # transport within 1.2x of `rsync -a` over SSH.
 #
 #   benchmarks/scripts/backup-transports.sh [SCALE] [RUNS]
