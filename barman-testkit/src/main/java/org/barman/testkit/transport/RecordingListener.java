@@ -27,6 +27,7 @@ public final class RecordingListener implements CopyListener {
     private final AtomicBoolean progressBeforePlan = new AtomicBoolean();
     private final AtomicBoolean first = new AtomicBoolean(true);
     private final Runnable atFirstEvent;
+    private final boolean atPlan;
 
     /** A listener that only records. */
     public RecordingListener() {
@@ -39,7 +40,16 @@ public final class RecordingListener implements CopyListener {
      *     (not at {@code planned}: the copy has begun by then)
      */
     public RecordingListener(Runnable atFirstEvent) {
+        this(atFirstEvent, false);
+    }
+
+    /**
+     * @param atFirstEvent runs once, in the transport's thread, at the first event
+     * @param atPlan whether {@code planned} counts as that event (it comes after the listing, before the copy)
+     */
+    public RecordingListener(Runnable atFirstEvent, boolean atPlan) {
         this.atFirstEvent = atFirstEvent;
+        this.atPlan = atPlan;
     }
 
     private void event() {
@@ -53,6 +63,9 @@ public final class RecordingListener implements CopyListener {
         plannedCalls.incrementAndGet();
         plannedFiles.set(files);
         plannedBytes.set(bytes);
+        if (atPlan) {
+            event();
+        }
     }
 
     @Override
