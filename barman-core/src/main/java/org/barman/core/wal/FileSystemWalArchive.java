@@ -56,7 +56,8 @@ import org.barman.core.plugin.Plugins;
  * final name (hard link, or compressed into a temporary file and renamed) and fsynced; folder fsynced; line
  * appended to {@code xlog.db} and fsynced; only then removed from the incoming folder. A file found both in the
  * archive and in the incoming folder with the same content was archived by a process that died before the
- * end: the next pass finishes the work.
+ * end: the next pass finishes the work. Files go by batches of 64 in WAL order; within a batch several are compressed
+ * at once, and their index lines are appended together, in WAL order, once all of them are stored.
  */
 public final class FileSystemWalArchive implements WalArchive {
 
@@ -435,7 +436,7 @@ public final class FileSystemWalArchive implements WalArchive {
 
     @Override
     public Optional<WalFileInfo> find(WalSegmentName name) {
-        return xlogDb.read().stream().filter(entry -> entry.name().equals(name)).reduce((first, second) -> second);
+        return xlogDb.find(name);
     }
 
     @Override

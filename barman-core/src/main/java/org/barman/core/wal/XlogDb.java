@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import org.barman.api.BarmanException;
 import org.barman.api.WalFileInfo;
@@ -71,6 +72,43 @@ public final class XlogDb {
             }
         }
         return entries;
+    }
+
+    /**
+     * The entry of one file, read from the end of the index without parsing the other lines: {@code get-wal} asks
+     * for it once per WAL file, and the index holds every file archived since the oldest backup.
+     *
+     * @param name a file name
+     * @return its last entry, if the index has one
+     * @throws BarmanException naming the file when the entry's line is malformed
+     */
+    public Optional<WalFileInfo> find(WalSegmentName name) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new BarmanException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        String key = name.fileName();
+        // A last line without its newline is an append in progress: not there yet.
+        int lineEnd = text.lastIndexOf('\n');
+        while (lineEnd > 0) {
+            int lineStart = text.lastIndexOf('\n', lineEnd - 1) + 1;
+            String line = text.substring(lineStart, lineEnd).strip();
+            if (line.startsWith(key) && line.length() > key.length()
+                    && Character.isWhitespace(line.charAt(key.length()))) {
+                try {
+                    return Optional.of(parse(line));
+                } catch (IllegalArgumentException e) {
+                    throw new BarmanException(file + ", the line of " + key + ": " + e.getMessage()
+                            + " (run barman rebuild-xlogdb to rebuild the index from the archive)", e);
+                }
+            }
+            lineEnd = lineStart - 1;
+        }
+        return Optional.empty();
     }
 
     static WalFileInfo parse(String line) {
