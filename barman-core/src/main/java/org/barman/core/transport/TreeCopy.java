@@ -1,36 +1,26 @@
 package org.barman.core.transport;
 
 import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
-import static java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE;
-import static java.nio.file.attribute.PosixFilePermission.OWNER_READ;
-import static java.nio.file.attribute.PosixFilePermission.OWNER_WRITE;
 
 import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryIteratorException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -48,6 +38,7 @@ import org.barman.api.CopyResult;
 import org.barman.api.Exclusions;
 import org.barman.api.ReuseMode;
 import org.barman.api.support.FileSyncer;
+import org.barman.api.support.LocalTrees;
 import org.barman.api.support.Throttle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,12 +69,6 @@ final class TreeCopy {
     private static final long CHUNK = 8L * 1024 * 1024;
     /** Bytes of a large file after which its write-back to disk starts, while the rest is copied. */
     private static final long WRITE_BACK = 64L * 1024 * 1024;
-    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
-            PosixFilePermissions.asFileAttribute(EnumSet.of(OWNER_READ, OWNER_WRITE));
-    private static final Set<PosixFilePermission> PRIVATE_FOLDER_MODE =
-            EnumSet.of(OWNER_READ, OWNER_WRITE, OWNER_EXECUTE);
-    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FOLDER =
-            PosixFilePermissions.asFileAttribute(PRIVATE_FOLDER_MODE);
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     /**
@@ -157,7 +142,8 @@ final class TreeCopy {
             Thread.currentThread().interrupt();
             throw new BarmanException("the copy of " + source + " to " + target + " was interrupted", e);
         } catch (IOException e) {
-            throw new BarmanException("cannot copy " + source + " to " + target + ": " + reason(e), e);
+            throw new BarmanException("cannot copy " + source + " to " + target + ": " + LocalTrees.reason(e),
+                    e);
         }
     }
 
@@ -435,20 +421,7 @@ final class TreeCopy {
 
     private void folder(String relativePath, Path path, PosixFileAttributes attributes) throws IOException {
         Path folder = target.resolve(relativePath);
-        boolean existed;
-        try {
-            Files.createDirectory(folder, PRIVATE_FOLDER);
-            existed = false;
-        } catch (FileAlreadyExistsException e) {
-            if (Files.isDirectory(folder, NOFOLLOW_LINKS)) {
-                Files.setPosixFilePermissions(folder, PRIVATE_FOLDER_MODE);
-                existed = true;
-            } else {
-                deleteTree(folder);
-                Files.createDirectory(folder, PRIVATE_FOLDER);
-                existed = false;
-            }
-        }
+        boolean existed = LocalTrees.ensureFolder(folder);
         folders.add(new Folder(folder, relativePath, attributes.permissions(), attributes.lastModifiedTime(),
                 existed));
     }
@@ -462,12 +435,7 @@ final class TreeCopy {
             return;
         }
         Path link = target.resolve(relativePath);
-        try {
-            Files.createSymbolicLink(link, linkTarget);
-        } catch (FileAlreadyExistsException e) {
-            deleteTree(link);
-            Files.createSymbolicLink(link, linkTarget);
-        }
+        LocalTrees.createLink(link, linkTarget.toString());
         try {
             Files.getFileAttributeView(link, BasicFileAttributeView.class, NOFOLLOW_LINKS)
                     .setTimes(attributes.lastModifiedTime(), null, null);
@@ -541,11 +509,12 @@ final class TreeCopy {
             try {
                 Files.createLink(link, existing);
             } catch (FileAlreadyExistsException e) {
-                deleteTree(link);
+                LocalTrees.deleteTree(link);
                 Files.createLink(link, existing);
             }
         } catch (UnsupportedOperationException | FileSystemException e) {
-            String why = e instanceof FileSystemException fse ? reason(fse) : "hard links are not supported";
+            String why = e instanceof FileSystemException fse ? LocalTrees.reason(fse)
+                    : "hard links are not supported";
             throw new BarmanException("reuse_backup = link cannot hard-link " + link + " to " + existing + " ("
                     + why + "): the backup folder must be on a file system with hard links, shared with the "
                     + "previous backup; or set reuse_backup = copy", e);
@@ -566,7 +535,7 @@ final class TreeCopy {
         }
         long position = 0;
         try (in) {
-            FileChannel out = create(to);
+            FileChannel out = LocalTrees.createFile(to);
             boolean handedOver = false;
             try {
                 long chunk = limit == null ? CHUNK : limit.chunk();
@@ -599,17 +568,6 @@ final class TreeCopy {
         return position;
     }
 
-    private static FileChannel create(Path file) throws IOException {
-        try {
-            return FileChannel.open(file, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                    PRIVATE_FILE);
-        } catch (FileAlreadyExistsException e) {
-            deleteTree(file);
-            return FileChannel.open(file, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                    PRIVATE_FILE);
-        }
-    }
-
     // ---- after the files
 
     /** Makes pre-existing folders (a retry) copies of the source: removes what the source does not have. */
@@ -628,7 +586,7 @@ final class TreeCopy {
                         continue;
                     }
                     LOG.debug("Removing {}: not in {}", entry, source);
-                    deleteTree(entry);
+                    LocalTrees.deleteTree(entry);
                 }
             }
         }
@@ -645,40 +603,6 @@ final class TreeCopy {
 
     // ---- helpers
 
-    /** Deletes a file, a link (not what it points to) or a folder with its content. */
-    private static void deleteTree(Path path) throws IOException {
-        if (!Files.isDirectory(path, NOFOLLOW_LINKS)) {
-            Files.deleteIfExists(path);
-            return;
-        }
-        Files.walkFileTree(path, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Files.setPosixFilePermissions(dir, PRIVATE_FOLDER_MODE);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                try {
-                    Files.delete(dir);
-                } catch (DirectoryNotEmptyException notEmpty) {
-                    throw new IOException("cannot remove " + dir + ": something writes into it", notEmpty);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
     private static Path existingAncestor(Path path) {
         Path existing = path;
         while (existing != null && !Files.exists(existing)) {
@@ -693,23 +617,6 @@ final class TreeCopy {
     }
 
     private static BarmanException withPaths(IOException e, Path from, Path to) {
-        return new BarmanException("cannot copy " + from + " to " + to + ": " + reason(e), e);
-    }
-
-    /** @return the cause of an I/O error in words, without the paths that NIO puts in its messages */
-    static String reason(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "no such file or folder";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileAlreadyExistsException) {
-            return "it already exists";
-        }
-        if (e instanceof FileSystemException fse && fse.getReason() != null) {
-            return fse.getReason();
-        }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return new BarmanException("cannot copy " + from + " to " + to + ": " + LocalTrees.reason(e), e);
     }
 }

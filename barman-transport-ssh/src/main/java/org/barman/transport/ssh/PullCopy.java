@@ -22,8 +22,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 import com.jcraft.jsch.Session;
@@ -37,6 +35,7 @@ import org.barman.api.CopyResult;
 import org.barman.api.Exclusions;
 import org.barman.api.ReuseMode;
 import org.barman.api.support.FileSyncer;
+import org.barman.api.support.LocalTrees;
 import org.barman.api.support.ShellWords;
 import org.barman.api.support.Throttle;
 import org.slf4j.Logger;
@@ -80,8 +79,7 @@ final class PullCopy {
     private final LongAdder bytes = new LongAdder();
     private final LongAdder reusedFiles = new LongAdder();
     private final LongAdder linkedBytes = new LongAdder();
-    private final List<RemoteCommand> running = new CopyOnWriteArrayList<>();
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final ParallelStreams streams = new ParallelStreams("barman-ssh-pull");
     private FileSyncer syncer;
 
     PullCopy(SshSessions sessions, int parallelJobs, CopyJob job, CopyListener listener) {
@@ -107,7 +105,7 @@ final class PullCopy {
                     + "interrupted", e);
         } catch (IOException e) {
             throw new BarmanException("cannot copy " + job.remotePath() + " from " + destination + " to " + target
-                    + ": " + LocalFiles.reason(e), e);
+                    + ": " + LocalTrees.reason(e), e);
         }
     }
 
@@ -123,7 +121,7 @@ final class PullCopy {
         List<TreeEntry> entries = RemoteListing.list(connections.get(0), job.remotePath(), false, exclusions,
                 destination);
         Path reference = usableReference();
-        List<Path> createdParents = LocalFiles.createParents(target);
+        List<Path> createdParents = LocalTrees.createParents(target);
         syncer = new FileSyncer();
         boolean finished = false;
         try {
@@ -136,8 +134,8 @@ final class PullCopy {
                 paths.add(entry.path());
                 Path local = local(entry);
                 switch (entry.kind()) {
-                    case FOLDER -> folders.add(new Folder(local, entry.path(), entry, LocalFiles.ensureFolder(local)));
-                    case LINK -> LocalFiles.createLink(local, entry.linkTarget());
+                    case FOLDER -> folders.add(new Folder(local, entry.path(), entry, LocalTrees.ensureFolder(local)));
+                    case LINK -> LocalTrees.createLink(local, entry.linkTarget());
                     case FILE -> {
                         plannedBytes += entry.size();
                         if (reference != null && unchanged(entry, reference.resolve(entry.path()))) {
@@ -154,7 +152,7 @@ final class PullCopy {
             for (TreeEntry file : toReuse) {
                 reuse(file, reference.resolve(file.path()));
             }
-            stream(connections, toStream);
+            streams.run(connections, toStream, this::streamGroup);
             for (int i = folders.size() - 1; i >= 0; i--) {
                 Folder folder = folders.get(i);
                 Files.setPosixFilePermissions(folder.target(), folder.entry().permissions());
@@ -236,7 +234,7 @@ final class PullCopy {
                     continue;
                 }
                 LOG.debug("Removing {}: not in {}", child, job.remotePath());
-                LocalFiles.deleteTree(child);
+                LocalTrees.deleteTree(child);
             }
         }
     }
@@ -248,11 +246,11 @@ final class PullCopy {
                 try {
                     Files.createLink(local, previous);
                 } catch (java.nio.file.FileAlreadyExistsException e) {
-                    LocalFiles.deleteTree(local);
+                    LocalTrees.deleteTree(local);
                     Files.createLink(local, previous);
                 }
             } catch (UnsupportedOperationException | FileSystemException e) {
-                String why = e instanceof FileSystemException fse ? LocalFiles.reason(fse)
+                String why = e instanceof FileSystemException fse ? LocalTrees.reason(fse)
                         : "hard links are not supported";
                 throw new BarmanException("reuse_backup = link cannot hard-link " + local + " to " + previous + " ("
                         + why + "): the backup folder must be on a file system with hard links, shared with the "
@@ -262,7 +260,7 @@ final class PullCopy {
             listener.transferred(file.size());
         } else {
             try (FileChannel in = FileChannel.open(previous, StandardOpenOption.READ)) {
-                FileChannel out = LocalFiles.createFile(local);
+                FileChannel out = LocalTrees.createFile(local);
                 boolean handedOver = false;
                 try {
                     long position = 0;
@@ -294,54 +292,6 @@ final class PullCopy {
 
     // ---- streaming
 
-    private void stream(List<Session> connections, List<TreeEntry> toStream) throws IOException,
-            InterruptedException {
-        if (toStream.isEmpty()) {
-            return;
-        }
-        int streams = Math.min(connections.size(), toStream.size());
-        List<List<TreeEntry>> groups = FileGroups.split(toStream, streams, TreeEntry::size, TreeEntry::path);
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 1; i < streams; i++) {
-            Session session = connections.get(i);
-            List<TreeEntry> group = groups.get(i);
-            Thread thread = new Thread(() -> streamReportingFailure(session, group),
-                    "barman-ssh-pull-" + (i + 1));
-            thread.setDaemon(true);
-            threads.add(thread);
-            thread.start();
-        }
-        streamReportingFailure(connections.get(0), groups.get(0));
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        Throwable error = failure.get();
-        if (error instanceof IOException io) {
-            throw io;
-        }
-        if (error instanceof InterruptedException interrupted) {
-            throw interrupted;
-        }
-        if (error instanceof RuntimeException runtime) {
-            throw runtime;
-        }
-        if (error != null) {
-            throw (Error) error;
-        }
-    }
-
-    private void streamReportingFailure(Session session, List<TreeEntry> group) {
-        try {
-            streamGroup(session, group);
-        } catch (IOException | InterruptedException | RuntimeException | Error e) {
-            if (failure.compareAndSet(null, e)) {
-                for (RemoteCommand command : running) {
-                    command.close();
-                }
-            }
-        }
-    }
-
     /** The remote half of a stream: GNU tar writing exactly the listed files, as they are when it reads them. */
     static String tarCommand(String root) {
         return "LC_ALL=C; export LC_ALL\ncd -- " + ShellWords.quote(root) + " || exit 2\n"
@@ -362,13 +312,13 @@ final class PullCopy {
         Set<String> received = new HashSet<>();
         RemoteCommand tar = RemoteCommand.start(session, tarCommand(job.remotePath()),
                 names.toString().getBytes(StandardCharsets.UTF_8), destination);
-        running.add(tar);
+        streams.started(tar);
         try {
             byte[] buffer = new byte[BUFFER];
             try (TarArchiveInputStream in = new TarArchiveInputStream(tar.stdout(), "UTF-8")) {
                 TarArchiveEntry entry;
                 while ((entry = in.getNextEntry()) != null) {
-                    if (failure.get() != null) {
+                    if (streams.failed()) {
                         return;
                     }
                     String name = entry.getName().startsWith("./") ? entry.getName().substring(2) : entry.getName();
@@ -386,7 +336,7 @@ final class PullCopy {
                 }
                 tar.stdout().transferTo(java.io.OutputStream.nullOutputStream());
             } catch (IOException e) {
-                if (failure.get() != null) {
+                if (streams.failed()) {
                     return;
                 }
                 if (!session.isConnected()) {
@@ -395,7 +345,7 @@ final class PullCopy {
                 }
                 int exit = tar.waitFor(destination, STREAM_END_WAIT_MILLIS);
                 throw new BarmanException("cannot copy " + job.remotePath() + " from " + destination + ": the "
-                        + "stream broke (" + LocalFiles.reason(e) + ")" + tarFailure(tar, exit), e);
+                        + "stream broke (" + LocalTrees.reason(e) + ")" + tarFailure(tar, exit), e);
             }
             int exit = tar.waitFor(destination);
             if (exit != 0 && exit != 1) {
@@ -408,7 +358,7 @@ final class PullCopy {
                 vanished(missing, tar.stderr());
             }
         } finally {
-            running.remove(tar);
+            streams.ended(tar);
             tar.close();
         }
     }
@@ -434,13 +384,13 @@ final class PullCopy {
         }
         for (String path : missing) {
             LOG.debug("{}/{} vanished during the copy: skipped", job.remotePath(), path);
-            LocalFiles.deleteTree(target.resolve(path));
+            LocalTrees.deleteTree(target.resolve(path));
         }
     }
 
     private void write(InputStream in, TreeEntry file, byte[] buffer) throws IOException, InterruptedException {
         Path local = target.resolve(file.path());
-        FileChannel out = localWrite(local, () -> LocalFiles.createFile(local));
+        FileChannel out = localWrite(local, () -> LocalTrees.createFile(local));
         boolean handedOver = false;
         long total = 0;
         try {
@@ -486,7 +436,7 @@ final class PullCopy {
         try {
             return io.run();
         } catch (IOException e) {
-            throw new BarmanException("cannot write " + local + ": " + LocalFiles.reason(e), e);
+            throw new BarmanException("cannot write " + local + ": " + LocalTrees.reason(e), e);
         }
     }
 }

@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 import com.jcraft.jsch.Session;
@@ -24,6 +22,7 @@ import org.barman.api.CopyJob;
 import org.barman.api.CopyListener;
 import org.barman.api.CopyResult;
 import org.barman.api.Exclusions;
+import org.barman.api.support.LocalTrees;
 import org.barman.api.support.ShellWords;
 import org.barman.api.support.Throttle;
 import org.slf4j.Logger;
@@ -57,8 +56,7 @@ final class PushCopy {
 
     private final LongAdder files = new LongAdder();
     private final LongAdder bytes = new LongAdder();
-    private final List<RemoteCommand> running = new CopyOnWriteArrayList<>();
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final ParallelStreams streams = new ParallelStreams("barman-ssh-push");
 
     PushCopy(SshSessions sessions, int parallelJobs, CopyJob job, CopyListener listener) {
         this.sessions = sessions;
@@ -84,7 +82,7 @@ final class PushCopy {
                     + " was interrupted", e);
         } catch (IOException e) {
             throw new BarmanException("cannot copy " + source + " to " + root + " on " + destination + ": "
-                    + LocalFiles.reason(e), e);
+                    + LocalTrees.reason(e), e);
         }
     }
 
@@ -117,7 +115,7 @@ final class PushCopy {
             }
         }
         listener.planned(plannedFiles, plannedBytes);
-        stream(connections, content);
+        streams.run(connections, content, (session, group) -> sendEntries(session, group, false));
         finish(connections.get(0), folders);
         return new CopyResult(files.sum(), bytes.sum(), 0, 0);
     }
@@ -196,54 +194,6 @@ final class PushCopy {
         }
     }
 
-    private void stream(List<Session> connections, List<TreeEntry> content) throws IOException,
-            InterruptedException {
-        if (content.isEmpty()) {
-            return;
-        }
-        int streams = Math.min(connections.size(), content.size());
-        List<List<TreeEntry>> groups = FileGroups.split(content, streams, TreeEntry::size, TreeEntry::path);
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 1; i < streams; i++) {
-            Session session = connections.get(i);
-            List<TreeEntry> group = groups.get(i);
-            Thread thread = new Thread(() -> streamReportingFailure(session, group),
-                    "barman-ssh-push-" + (i + 1));
-            thread.setDaemon(true);
-            threads.add(thread);
-            thread.start();
-        }
-        streamReportingFailure(connections.get(0), groups.get(0));
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        Throwable error = failure.get();
-        if (error instanceof IOException io) {
-            throw io;
-        }
-        if (error instanceof InterruptedException interrupted) {
-            throw interrupted;
-        }
-        if (error instanceof RuntimeException runtime) {
-            throw runtime;
-        }
-        if (error != null) {
-            throw (Error) error;
-        }
-    }
-
-    private void streamReportingFailure(Session session, List<TreeEntry> group) {
-        try {
-            sendEntries(session, group, false);
-        } catch (IOException | InterruptedException | RuntimeException | Error e) {
-            if (failure.compareAndSet(null, e)) {
-                for (RemoteCommand command : running) {
-                    command.close();
-                }
-            }
-        }
-    }
-
     private void finish(Session session, List<TreeEntry> folders) throws IOException, InterruptedException {
         sendEntries(session, folders, true);
     }
@@ -254,20 +204,20 @@ final class PushCopy {
             return;
         }
         RemoteCommand tar = RemoteCommand.start(session, extractCommand(root), null, destination);
-        running.add(tar);
+        streams.started(tar);
         try {
             try (OutputStream stdin = tar.stdin()) {
                 TarWriter out = new TarWriter(stdin);
                 byte[] buffer = new byte[BUFFER];
                 for (TreeEntry entry : entries) {
-                    if (failure.get() != null && !lastFolders) {
+                    if (streams.failed() && !lastFolders) {
                         return;
                     }
                     send(out, entry, buffer);
                 }
                 out.finish();
             } catch (IOException e) {
-                if (failure.get() != null && !lastFolders) {
+                if (streams.failed() && !lastFolders) {
                     return;
                 }
                 if (!session.isConnected()) {
@@ -276,7 +226,7 @@ final class PushCopy {
                 }
                 int exit = tar.waitFor(destination, STREAM_END_WAIT_MILLIS);
                 throw new BarmanException("cannot copy " + source + " to " + root + " on " + destination
-                        + ": the stream broke (" + LocalFiles.reason(e) + ")" + tarFailure(tar, exit), e);
+                        + ": the stream broke (" + LocalTrees.reason(e) + ")" + tarFailure(tar, exit), e);
             }
             int exit = tar.waitFor(destination);
             if (exit != 0) {
@@ -285,7 +235,7 @@ final class PushCopy {
             }
             syncRemote(session, entries, lastFolders);
         } finally {
-            running.remove(tar);
+            streams.ended(tar);
             tar.close();
         }
     }
@@ -319,7 +269,7 @@ final class PushCopy {
             LOG.debug("{} vanished during the copy: skipped", file);
             return;
         } catch (IOException e) {
-            throw new BarmanException("cannot read " + file + ": " + LocalFiles.reason(e), e);
+            throw new BarmanException("cannot read " + file + ": " + LocalTrees.reason(e), e);
         }
         try (in) {
             out.file(entry.path(), entry.mode(), entry.size(), entry.modified());
@@ -350,7 +300,7 @@ final class PushCopy {
         try {
             return in.read(buffer, 0, length);
         } catch (IOException e) {
-            throw new BarmanException("cannot read " + file + ": " + LocalFiles.reason(e), e);
+            throw new BarmanException("cannot read " + file + ": " + LocalTrees.reason(e), e);
         }
     }
 }

@@ -1,0 +1,183 @@
+package org.barman.api.support;
+
+import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
+import static java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE;
+import static java.nio.file.attribute.PosixFilePermission.OWNER_READ;
+import static java.nio.file.attribute.PosixFilePermission.OWNER_WRITE;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Writes the entries of a tree being copied on this host: each new file, folder or link replaces whatever a
+ * previous attempt left at its path, and a file is never written in place (it may be a hard link into the previous
+ * backup). What is being written stays readable by its owner only until the copy gives it its own bits.
+ */
+public final class LocalTrees {
+
+    /** Owner only: the bits of a folder while the copy fills it, before it gets its own. */
+    public static final Set<PosixFilePermission> PRIVATE_FOLDER_MODE =
+            Set.copyOf(EnumSet.of(OWNER_READ, OWNER_WRITE, OWNER_EXECUTE));
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
+            PosixFilePermissions.asFileAttribute(EnumSet.of(OWNER_READ, OWNER_WRITE));
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FOLDER =
+            PosixFilePermissions.asFileAttribute(PRIVATE_FOLDER_MODE);
+
+    private LocalTrees() {
+    }
+
+    /**
+     * Creates a new file, readable and writable by its owner only, replacing whatever is at its path (never writing
+     * into an existing file, which may be a hard link into a previous backup).
+     *
+     * @param file the file
+     * @return its channel, open for writing
+     * @throws IOException when it cannot be created
+     */
+    public static FileChannel createFile(Path file) throws IOException {
+        try {
+            return FileChannel.open(file, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    PRIVATE_FILE);
+        } catch (FileAlreadyExistsException e) {
+            deleteTree(file);
+            return FileChannel.open(file, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    PRIVATE_FILE);
+        }
+    }
+
+    /**
+     * Makes sure a folder exists, readable, writable and searchable by its owner only until the copy sets its bits.
+     *
+     * @param folder the folder
+     * @return whether it existed (a retry), so that what the source does not have must be removed from it
+     * @throws IOException when it cannot be created
+     */
+    public static boolean ensureFolder(Path folder) throws IOException {
+        try {
+            Files.createDirectory(folder, PRIVATE_FOLDER);
+            return false;
+        } catch (FileAlreadyExistsException e) {
+            if (Files.isDirectory(folder, NOFOLLOW_LINKS)) {
+                Files.setPosixFilePermissions(folder, PRIVATE_FOLDER_MODE);
+                return true;
+            }
+            deleteTree(folder);
+            Files.createDirectory(folder, PRIVATE_FOLDER);
+            return false;
+        }
+    }
+
+    /**
+     * Creates a symbolic link, replacing whatever is at its path.
+     *
+     * @param link the link
+     * @param target what it points to, as written
+     * @throws IOException when it cannot be created
+     */
+    public static void createLink(Path link, String target) throws IOException {
+        try {
+            Files.createSymbolicLink(link, Path.of(target));
+        } catch (FileAlreadyExistsException e) {
+            deleteTree(link);
+            Files.createSymbolicLink(link, Path.of(target));
+        }
+    }
+
+    /**
+     * Creates the missing parents of a path.
+     *
+     * @param path a path
+     * @return the folders created, deepest first, and the first existing ancestor last (all to fsync)
+     * @throws IOException when one cannot be created
+     */
+    public static List<Path> createParents(Path path) throws IOException {
+        List<Path> created = new ArrayList<>();
+        Path parent = path.getParent();
+        Path missing = parent;
+        while (missing != null && !Files.exists(missing, NOFOLLOW_LINKS)) {
+            created.add(missing);
+            missing = missing.getParent();
+        }
+        if (missing != null) {
+            created.add(missing);
+        }
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        return created;
+    }
+
+    /**
+     * Deletes a file, a link (not what it points to) or a folder with its content, even read-only folders.
+     *
+     * @param path what to delete; nothing happens when it does not exist
+     * @throws IOException when it cannot be deleted
+     */
+    public static void deleteTree(Path path) throws IOException {
+        if (!Files.isDirectory(path, NOFOLLOW_LINKS)) {
+            Files.deleteIfExists(path);
+            return;
+        }
+        Files.walkFileTree(path, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Files.setPosixFilePermissions(dir, PRIVATE_FOLDER_MODE);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                try {
+                    Files.delete(dir);
+                } catch (DirectoryNotEmptyException notEmpty) {
+                    throw new IOException("cannot remove " + dir + ": something writes into it", notEmpty);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** @return the cause of an I/O error in words, without the paths that NIO puts in its messages */
+    public static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file or folder";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return "it already exists";
+        }
+        if (e instanceof FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,63 @@
+package org.barman.api.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalTreesTest {
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void aNewFileReplacesAHardLinkWithoutWritingIntoThePreviousBackup() throws IOException {
+        Path previous = Files.writeString(folder.resolve("previous"), "the previous backup's copy");
+        Path file = Files.createLink(folder.resolve("file"), previous);
+
+        try (FileChannel channel = LocalTrees.createFile(file)) {
+            channel.write(ByteBuffer.wrap("new".getBytes(StandardCharsets.UTF_8)));
+        }
+
+        assertThat(Files.readString(previous)).isEqualTo("the previous backup's copy");
+        assertThat(Files.readString(file)).isEqualTo("new");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void ensureFolderSaysWhetherTheFolderExistedAndReplacesWhatIsNotOne() throws IOException {
+        Path created = folder.resolve("created");
+        Path existing = Files.createDirectory(folder.resolve("existing"));
+        Path file = Files.writeString(folder.resolve("was-a-file"), "x");
+
+        assertThat(LocalTrees.ensureFolder(created)).isFalse();
+        assertThat(LocalTrees.ensureFolder(existing)).isTrue();
+        assertThat(LocalTrees.ensureFolder(file)).isFalse();
+        assertThat(Files.isDirectory(file)).isTrue();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(existing))).isEqualTo("rwx------");
+    }
+
+    @Test
+    void deleteTreeRemovesReadOnlyFoldersAndLinksButNotWhatTheyPointTo() throws IOException {
+        Path kept = Files.writeString(folder.resolve("kept"), "kept");
+        Path tree = Files.createDirectories(folder.resolve("tree/inner"));
+        Files.writeString(tree.resolve("file"), "x");
+        LocalTrees.createLink(folder.resolve("tree/link"), kept.toString());
+        Files.setPosixFilePermissions(tree, PosixFilePermissions.fromString("r-x------"));
+
+        LocalTrees.deleteTree(folder.resolve("tree"));
+
+        assertThat(folder.resolve("tree")).doesNotExist();
+        assertThat(Files.readString(kept)).isEqualTo("kept");
+        assertThat(Files.exists(folder.resolve("tree"), LinkOption.NOFOLLOW_LINKS)).isFalse();
+    }
+}
