@@ -3,7 +3,7 @@
  * org.barman.api.support.Throttle}, a {@link org.barman.api.support.FileSyncer} that makes a copy durable while it
  * runs, {@link org.barman.api.support.LocalTrees} to write a copy's entries on this host without ever writing into
  * a previous backup's hard links, and {@link org.barman.api.support.ShellWords} to read {@code ssh_command} and
- * quote remote commands. They
- * need nothing but the JDK, so that a plug-in depending on {@code barman-api} alone can use them.
+ * quote remote commands. They need nothing but the JDK, so that a plug-in depending on {@code barman-api} alone
+ * can use them.
  */
 package org.barman.api.support;
