@@ -152,7 +152,7 @@ final class TreeCopy {
         checkNotNested();
         reference = usableReference();
         plan();
-        List<Path> createdParents = createParents();
+        List<Path> createdParents = LocalTrees.createParents(target);
         syncer = durable ? new FileSyncer() : null;
         workers = parallelJobs > 1 ? Executors.newFixedThreadPool(parallelJobs, copyThreads()) : null;
         inFlight = new Semaphore(parallelJobs * 4);
@@ -238,22 +238,6 @@ final class TreeCopy {
             }
         });
         listener.planned(counts[0], counts[1]);
-    }
-
-    /** @return the ancestors of the target that this copy creates, deepest first */
-    private List<Path> createParents() throws IOException {
-        List<Path> created = new ArrayList<>();
-        Path parent = target.getParent();
-        Path missing = parent;
-        while (missing != null && !Files.exists(missing, NOFOLLOW_LINKS)) {
-            created.add(missing);
-            missing = missing.getParent();
-        }
-        if (missing != null) {
-            created.add(missing);
-        }
-        Files.createDirectories(parent);
-        return created;
     }
 
     // ---- the walk
