@@ -28,6 +28,7 @@ import org.barman.api.ReuseMode;
 import org.barman.api.Tablespace;
 import org.barman.api.Transport;
 import org.barman.api.WalSegmentName;
+import org.barman.api.support.LocalTrees;
 import org.barman.core.Server;
 import org.barman.core.catalog.Catalog;
 import org.barman.core.config.ConfigOptions;
@@ -35,7 +36,6 @@ import org.barman.core.config.ServerConfig;
 import org.barman.core.hook.HookAbortedException;
 import org.barman.core.hook.HookScripts;
 import org.barman.core.io.Durable;
-import org.barman.core.io.FileTrees;
 import org.barman.core.io.Retries;
 import org.barman.core.lock.FileLock;
 import org.barman.core.lock.Locks;
@@ -335,7 +335,7 @@ public final class BackupExecutor {
             try (var children = Files.list(directory)) {
                 for (Path child : (Iterable<Path>) children::iterator) {
                     if (!child.getFileName().toString().equals("backup.info")) {
-                        FileTrees.delete(child);
+                        LocalTrees.deleteTree(child);
                     }
                 }
             } catch (IOException e) {

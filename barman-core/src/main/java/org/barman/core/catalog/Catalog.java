@@ -21,9 +21,9 @@ import org.barman.api.BackupInfo;
 import org.barman.api.BackupStatus;
 import org.barman.api.BarmanException;
 import org.barman.api.Tablespace;
+import org.barman.api.support.LocalTrees;
 import org.barman.core.config.ServerConfig;
 import org.barman.core.io.Durable;
-import org.barman.core.io.FileTrees;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -337,7 +337,7 @@ public final class Catalog {
         Path trash = directory.resolve(DELETING_PREFIX + id.value());
         try {
             if (Files.exists(trash)) {
-                FileTrees.delete(trash);
+                LocalTrees.deleteTree(trash);
             }
             Durable.moveAtomically(folder, trash);
             Durable.syncDirectory(directory);
@@ -347,7 +347,7 @@ public final class Catalog {
         }
         LOG.info("Backup {} of server {} left the catalogue; deleting {}", id, serverName, trash);
         try {
-            FileTrees.delete(trash);
+            LocalTrees.deleteTree(trash);
             Durable.syncDirectory(directory);
         } catch (IOException e) {
             throw new BarmanException("backup " + id + " of server " + serverName + " is out of the catalogue, "
@@ -368,7 +368,7 @@ public final class Catalog {
         }
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, DELETING_PREFIX + "*")) {
             for (Path path : stream) {
-                FileTrees.delete(path);
+                LocalTrees.deleteTree(path);
                 removed.add(path);
                 LOG.info("Deleted {}, left by an interrupted backup deletion of server {}", path, serverName);
             }

@@ -28,11 +28,11 @@ import org.barman.api.Tablespace;
 import org.barman.api.Transport;
 import org.barman.api.WalFileInfo;
 import org.barman.api.WalSegmentName;
+import org.barman.api.support.LocalTrees;
 import org.barman.core.Server;
 import org.barman.core.config.ConfigLoader;
 import org.barman.core.config.ConfigOptions;
 import org.barman.core.config.ServerConfig;
-import org.barman.core.io.FileTrees;
 import org.barman.core.io.Retries;
 import org.barman.core.wal.FileSystemWalArchive;
 import org.slf4j.Logger;
@@ -334,7 +334,7 @@ public final class RecoveryExecutor {
             finish.append("chmod 700 .; sync");
             run(transport, finish.toString());
             if (!local) {
-                FileTrees.delete(staging);
+                LocalTrees.deleteTree(staging);
             }
             return new Staged(walFiles, settingsFile, signalFile);
         } catch (IOException e) {

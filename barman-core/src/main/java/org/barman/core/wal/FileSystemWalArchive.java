@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.ZoneOffset;
@@ -24,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -77,7 +77,8 @@ public final class FileSystemWalArchive implements WalArchive {
     private final Path errors;
     private final XlogDb xlogDb;
     private final String compression;
-    private final Map<String, Compressor> compressors = new HashMap<>();
+    /** Shared by the threads that compress a batch. */
+    private final Map<String, Compressor> compressors = new ConcurrentHashMap<>();
 
     /**
      * @param server the server
@@ -170,9 +171,6 @@ public final class FileSystemWalArchive implements WalArchive {
         List<String> skipped = new ArrayList<>();
         String failure = null;
         List<Path> pending = new ArrayList<>(files);
-        if (compression != null) {
-            compressor(compression);
-        }
         try (StorePool storing = new StorePool(compression == null ? 1 : STORE_THREADS)) {
             while (!pending.isEmpty() && failure == null) {
                 List<Path> batch = new ArrayList<>(pending.subList(0, Math.min(BATCH, pending.size())));
