@@ -10,6 +10,8 @@
  *   <li>{@link org.barman.testkit.PostgresBinaries}: where each major's binaries come from (Debian's
  *       packages, or the server binaries Maven Central ships).</li>
  *   <li>{@link org.barman.testkit.SshServer}: a real OpenSSH {@code sshd} with throw-away keys.</li>
+ *   <li>{@link org.barman.testkit.FailingFileSystem}: a real ext4 (loop device on a small tmpfs) whose data writes
+ *       fail on their way to the disk, for the handling of fsync errors.</li>
  * </ul>
  *
  * <p>Nothing here is mocked: these classes run {@code initdb}, {@code postgres} and {@code sshd}. A JVM

@@ -1,6 +1,7 @@
 package org.barman.api.support;
 
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -15,6 +16,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * Makes what a copy wrote durable while the copy goes on: written files are fsynced on threads of their own, many
  * at once so that the file system can commit them together, and a copying thread that gets too far ahead does the
  * fsync itself, so that at most a bounded number of files is waiting (and open).
+ *
+ * <p>The write-backs and the final fsync of one file take turns (on the channel's monitor): the final fsync never
+ * closes the file under a write-back, which would lose that write-back's error.
  */
 public final class FileSyncer {
 
@@ -47,10 +51,12 @@ public final class FileSyncer {
      */
     public void syncAndClose(FileChannel channel, Path path) {
         pool.execute(() -> {
-            try (channel) {
-                channel.force(true);
-            } catch (IOException e) {
-                failure.compareAndSet(null, new IOException("cannot fsync " + path + ": " + e.getMessage(), e));
+            synchronized (channel) {
+                try (channel) {
+                    channel.force(true);
+                } catch (IOException e) {
+                    fail(path, e);
+                }
             }
         });
     }
@@ -59,19 +65,35 @@ public final class FileSyncer {
      * Starts writing a file's content to disk while it is still being written, so that the final fsync of a large
      * file waits for its last part only. Skipped when the fsync threads are busy: it only saves time.
      *
-     * @param channel the open channel of a file being written
+     * <p>An error here is the file's error, and {@link #finish()} reports it: Linux reports a failed write-back once
+     * per open file, to whichever fsync comes first, so the final fsync of the same file would succeed.
+     *
+     * @param channel the open channel of a file being written; closed only by {@link #syncAndClose}, or by a copy
+     *     that failed
+     * @param path the file, for error messages
      */
-    public void writeBack(FileChannel channel) {
+    public void writeBack(FileChannel channel, Path path) {
         if (pool.getQueue().remainingCapacity() < QUEUE / 2) {
             return;
         }
         pool.execute(() -> {
-            try {
-                channel.force(false);
-            } catch (IOException e) {
-                // the channel was closed by then, or the final fsync reports the error
+            synchronized (channel) {
+                if (!channel.isOpen()) {
+                    return;
+                }
+                try {
+                    channel.force(false);
+                } catch (ClosedChannelException e) {
+                    // closed by a copy that failed, which reports its own error
+                } catch (IOException e) {
+                    fail(path, e);
+                }
             }
         });
+    }
+
+    private void fail(Path path, IOException e) {
+        failure.compareAndSet(null, new IOException("cannot fsync " + path + ": " + e.getMessage(), e));
     }
 
     /**

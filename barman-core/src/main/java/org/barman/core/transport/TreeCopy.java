@@ -528,7 +528,7 @@ final class TreeCopy {
                 while ((moved = in.transferTo(position, chunk, out)) > 0) {
                     position += moved;
                     if (syncer != null && position - writtenBack >= WRITE_BACK) {
-                        syncer.writeBack(out);
+                        syncer.writeBack(out, to);
                         writtenBack = position;
                     }
                     listener.transferred(moved);
