@@ -60,11 +60,15 @@ final class Durability {
     }
 
     /**
+     * A plain {@code sync} reports no error: it is only run where {@code sync} has no {@code --file-system}, never
+     * after {@code sync -f} failed (the disk refused the data).
+     *
      * @param path a folder of the remote host that a push wrote
-     * @return the shell command that syncs it there
+     * @return the shell command that syncs it there, failing with {@code sync}'s message when the sync fails
      */
     static String remoteSyncCommand(String path) {
-        return "sync -f " + ShellWords.quote(path) + " 2>/dev/null || sync";
+        return "if sync --help 2>&1 | grep -q -e --file-system; then sync -f " + ShellWords.quote(path)
+                + "; else sync; fi";
     }
 
     private static void fsyncEach(Path tree) throws IOException {

@@ -170,12 +170,13 @@ final class PushCopy {
     }
 
     /**
-     * The remote fsync of what a stream wrote: {@code sync FILE...} (coreutils 8.24 and newer fsync each file), or a
-     * whole-system {@code sync} where {@code sync} takes no file.
+     * The remote fsync of what a stream wrote: {@code sync FILE...} (coreutils 8.24 and newer fsync each file, and
+     * fail with the file's error), or a whole-system {@code sync} where {@code sync} takes no file (it reports no
+     * error, so it is never a fallback after a failed {@code sync FILE...}).
      */
     static String syncCommand(String root) {
         return "LC_ALL=C; export LC_ALL\ncd -- " + ShellWords.quote(root) + " || exit 2\n"
-                + "xargs -0 -r sync -- 2>/dev/null || sync";
+                + "if sync --help 2>&1 | grep -q -e --file-system; then exec xargs -0 -r sync --; else exec sync; fi";
     }
 
     private void syncRemote(Session session, List<TreeEntry> entries, boolean folders) {
