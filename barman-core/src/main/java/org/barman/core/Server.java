@@ -19,6 +19,7 @@ import org.barman.api.RetentionReport;
 import org.barman.api.WalSegmentName;
 import org.barman.api.BackupStatus;
 import org.barman.api.CopyListener;
+import org.barman.api.support.OwnerOnly;
 import org.barman.core.backup.BackupExecutor;
 import org.barman.core.backup.BackupOptions;
 import org.barman.core.catalog.BackupDeleter;
@@ -254,7 +255,7 @@ public final class Server {
         WalSegmentName name = parseWalName(walName);
         Path target = directory.resolve(name.fileName());
         try {
-            Files.createDirectories(directory);
+            OwnerOnly.createFolders(directory);
             walArchive().open(name).close();
             Durable.write(target, out -> getWal(walName, out, outputCompression));
             return target;

@@ -102,7 +102,7 @@ public final class LocalTrees {
     }
 
     /**
-     * Creates the missing parents of a path.
+     * Creates the missing parents of a path, readable, writable and searchable by their owner only.
      *
      * @param path a path
      * @return the folders created, deepest first, and the first existing ancestor last (all to fsync)
@@ -120,7 +120,7 @@ public final class LocalTrees {
             created.add(missing);
         }
         if (parent != null) {
-            Files.createDirectories(parent);
+            Files.createDirectories(parent, PRIVATE_FOLDER);
         }
         return created;
     }

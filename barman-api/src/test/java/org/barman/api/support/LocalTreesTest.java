@@ -60,4 +60,17 @@ class LocalTreesTest {
         assertThat(Files.readString(kept)).isEqualTo("kept");
         assertThat(Files.exists(folder.resolve("tree"), LinkOption.NOFOLLOW_LINKS)).isFalse();
     }
+
+    @Test
+    void theParentsOfACopyAreCreatedForTheirOwnerOnlyWhateverTheUmask() throws IOException {
+        Path tree = folder.resolve("main/base/20240101T000000/data");
+
+        LocalTrees.createParents(tree);
+
+        for (Path parent : new Path[] {folder.resolve("main"), folder.resolve("main/base"),
+                folder.resolve("main/base/20240101T000000")}) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(parent, LinkOption.NOFOLLOW_LINKS)))
+                    .as(parent.toString()).isEqualTo("rwx------");
+        }
+    }
 }

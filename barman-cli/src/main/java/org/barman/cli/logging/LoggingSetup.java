@@ -1,5 +1,7 @@
 package org.barman.cli.logging;
 
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -11,11 +13,13 @@ import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
+import org.barman.api.support.OwnerOnly;
 import org.slf4j.LoggerFactory;
 
 /**
  * Points logging where the configuration and the command line say: {@code log_file} at {@code log_level}, and
- * the terminal at WARNING ({@code -d}: DEBUG with stack traces; {@code -q}: nothing).
+ * the terminal at WARNING ({@code -d}: DEBUG with stack traces; {@code -q}: nothing). A log file (and its folders)
+ * that Barman creates is its owner's only ({@code rw-------}), whatever the umask.
  */
 public final class LoggingSetup {
 
@@ -61,10 +65,12 @@ public final class LoggingSetup {
         Level fileLevel = debug ? Level.DEBUG : toLevel(level);
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         try {
-            Files.createDirectories(logFile.getParent());
-        } catch (java.io.IOException e) {
-            root.warn("cannot create the folder of log_file {}: {}; logging to the terminal only", logFile,
-                    e.toString());
+            OwnerOnly.createFolders(logFile.getParent());
+            Files.createFile(logFile, OwnerOnly.file());
+        } catch (FileAlreadyExistsException e) {
+            // appended to, with the mode it has
+        } catch (IOException e) {
+            root.warn("cannot create log_file {}: {}; logging to the terminal only", logFile, e.toString());
             return;
         }
         LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();

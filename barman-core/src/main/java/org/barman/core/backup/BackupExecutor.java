@@ -29,6 +29,7 @@ import org.barman.api.Tablespace;
 import org.barman.api.Transport;
 import org.barman.api.WalSegmentName;
 import org.barman.api.support.LocalTrees;
+import org.barman.api.support.OwnerOnly;
 import org.barman.core.Server;
 import org.barman.core.catalog.Catalog;
 import org.barman.core.config.ConfigOptions;
@@ -95,7 +96,7 @@ public final class BackupExecutor {
             Catalog catalog = server.catalog();
             catalog.removeLeftovers();
             BackupInfo info = describe(pg, strategy, newId(catalog));
-            Files.createDirectories(catalog.backupDirectory(info.id()));
+            OwnerOnly.createFolders(catalog.backupDirectory(info.id()));
             catalog.save(info);
             return new Run(pg, strategy, catalog, info, standby).execute();
         } catch (IOException e) {

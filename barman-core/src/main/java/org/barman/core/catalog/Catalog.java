@@ -22,6 +22,7 @@ import org.barman.api.BackupStatus;
 import org.barman.api.BarmanException;
 import org.barman.api.Tablespace;
 import org.barman.api.support.LocalTrees;
+import org.barman.api.support.OwnerOnly;
 import org.barman.core.config.ServerConfig;
 import org.barman.core.io.Durable;
 import org.slf4j.Logger;
@@ -224,7 +225,7 @@ public final class Catalog {
     public void save(BackupInfo info, Map<String, String> otherFields) {
         Path folder = backupDirectory(info.id());
         try {
-            Files.createDirectories(folder);
+            OwnerOnly.createFolders(folder);
         } catch (IOException e) {
             throw new BarmanException("cannot create backup folder " + folder + ": " + e.getMessage(), e);
         }

@@ -14,6 +14,7 @@ import java.util.Set;
 
 import org.barman.api.BarmanException;
 import org.barman.api.Compressor;
+import org.barman.api.support.OwnerOnly;
 import org.barman.core.config.ConfigOptions;
 import org.barman.core.config.ServerConfig;
 import org.barman.core.postgres.PostgresServer;
@@ -65,7 +66,7 @@ public final class ArchivingChecks {
             for (Path directory : List.of(config.backupDirectory(), config.basebackupsDirectory(),
                     config.walsDirectory(), config.incomingWalsDirectory(), config.errorsDirectory())) {
                 try {
-                    Files.createDirectories(directory);
+                    OwnerOnly.createFolders(directory);
                     if (!Files.isWritable(directory)) {
                         problems.add(directory + " is not writable");
                     }

@@ -10,10 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+
+import org.barman.api.support.OwnerOnly;
 
 /**
  * Writing files so that a crash leaves either the old or the new content, never half of it: write to a
- * temporary name in the same folder, fsync the file, rename it over the target, fsync the folder.
+ * temporary name in the same folder, fsync the file, rename it over the target, fsync the folder. Files are created
+ * {@code rw-------} ({@link OwnerOnly}), whatever the umask.
  */
 public final class Durable {
 
@@ -41,8 +45,9 @@ public final class Durable {
     public static void write(Path target, Writer writer) throws IOException {
         Path temp = tempFor(target);
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            Files.deleteIfExists(temp);
+            try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), OwnerOnly.file())) {
                 OutputStream out = Channels.newOutputStream(channel);
                 writer.write(out);
                 out.flush();

@@ -5,13 +5,13 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 import org.barman.api.BarmanException;
+import org.barman.api.support.OwnerOnly;
 
 /**
  * An exclusive lock on a file of {@code barman_lock_directory}, taken without waiting.
@@ -45,7 +45,7 @@ public final class FileLock implements AutoCloseable {
     public static FileLock tryAcquire(Path path, String what) {
         FileChannel channel;
         try {
-            Files.createDirectories(path.getParent());
+            OwnerOnly.createFolders(path.getParent());
             channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
                             PosixFilePermissions.fromString("rw-------")));

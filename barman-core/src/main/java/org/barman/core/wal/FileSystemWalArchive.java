@@ -39,6 +39,7 @@ import org.barman.api.PluginOptions;
 import org.barman.api.WalArchive;
 import org.barman.api.WalFileInfo;
 import org.barman.api.WalSegmentName;
+import org.barman.api.support.OwnerOnly;
 import org.barman.core.config.ConfigOptions;
 import org.barman.core.config.ServerConfig;
 import org.barman.core.hook.HookAbortedException;
@@ -208,7 +209,7 @@ public final class FileSystemWalArchive implements WalArchive {
                         handleExisting(file, name, target, duplicates, movedToErrors);
                         continue;
                     }
-                    Files.createDirectories(target.getParent());
+                    OwnerOnly.createFolders(target.getParent());
                     directories.add(target.getParent());
                     stores.add(new PendingStore(file, environment, storing.submit(() -> store(file, name, target))));
                 }
@@ -318,8 +319,13 @@ public final class FileSystemWalArchive implements WalArchive {
         return new WalFileInfo(name, Files.size(target), time, compresses(name) ? compression : null);
     }
 
+    /**
+     * A file is linked into the archive only when it can be made its owner's only (archive_command may deliver it
+     * readable by others); otherwise it is copied, and the copy is.
+     */
     private static void linkOrCopy(Path file, Path target) throws IOException {
         try {
+            OwnerOnly.restrict(file);
             Files.createLink(target, file);
             Durable.syncFile(target);
         } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
@@ -394,7 +400,8 @@ public final class FileSystemWalArchive implements WalArchive {
     }
 
     private Path moveToErrors(Path file, String reason) throws IOException {
-        Files.createDirectories(errors);
+        OwnerOnly.createFolders(errors);
+        restrictIfOwned(file);
         String stamp = ZonedDateTime.now(ZoneOffset.UTC).format(ERROR_STAMP);
         Path target = errors.resolve(file.getFileName() + "." + stamp + "." + reason);
         for (int i = 1; Files.exists(target); i++) {
@@ -404,6 +411,15 @@ public final class FileSystemWalArchive implements WalArchive {
         Durable.syncDirectory(errors);
         Durable.syncDirectory(file.getParent());
         return target;
+    }
+
+    /** What goes to errors/ is behind its rwx------ folder anyway: its own mode is tightened where it can be. */
+    private static void restrictIfOwned(Path file) {
+        try {
+            OwnerOnly.restrict(file);
+        } catch (IOException e) {
+            Log.LOG.debug("{} keeps its mode: {}", file, e.getMessage());
+        }
     }
 
     private static double mtime(Path file) throws IOException {

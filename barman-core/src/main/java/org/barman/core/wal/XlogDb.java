@@ -12,10 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 import org.barman.api.BarmanException;
 import org.barman.api.WalFileInfo;
 import org.barman.api.WalSegmentName;
+import org.barman.api.support.OwnerOnly;
 import org.barman.core.io.Durable;
 
 /**
@@ -158,8 +160,8 @@ public final class XlogDb {
         StringBuilder text = new StringBuilder();
         entries.forEach(entry -> text.append(format(entry)));
         boolean created = !Files.exists(file);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
+        try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND), OwnerOnly.file())) {
             ByteBuffer buffer = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
             while (buffer.hasRemaining()) {
                 channel.write(buffer);

@@ -93,6 +93,8 @@ public final class BackupFixture implements AutoCloseable {
             Files.writeString(data.resolve("tablespace_map"), map);
         }
         Path wals = barman.server("main").config().walsDirectory();
+        // The copy runs as the cluster user and reads the archive itself; Barman keeps it for its own user only.
+        PostgresCluster.grantToClusterUser(wals);
         String restore = "f=%f; d=$(echo $f | cut -c1-16); if [ -f " + wals + "/$d/$f ]; then gzip -dc " + wals
                 + "/$d/$f > %p; else cp " + wals + "/$f %p; fi";
         Files.writeString(data.resolve("postgresql.auto.conf"), "restore_command = '" + restore.replace("'", "''")

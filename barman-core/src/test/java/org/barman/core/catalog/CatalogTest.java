@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -195,5 +197,20 @@ class CatalogTest {
         assertThat(fixture.catalog.removeLeftovers()).containsExactly(leftover);
         assertThat(leftover).doesNotExist();
         assertThat(fixture.catalog.oldestFirst()).hasSize(4);
+    }
+
+    private static String mode(Path path) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void theBackupFoldersAndBackupInfoAreTheOwnersOnlyWhateverTheUmask() throws IOException {
+        CatalogFixture fixture = CatalogFixture.create(home);
+        fixture.backup("20240101T000000", BackupStatus.DONE, "000000010000000000000002", "000000010000000000000003");
+
+        Path base = fixture.catalog.directory();
+        assertThat(mode(base)).isEqualTo("rwx------");
+        assertThat(mode(base.resolve("20240101T000000"))).isEqualTo("rwx------");
+        assertThat(mode(base.resolve("20240101T000000/backup.info"))).isEqualTo("rw-------");
     }
 }

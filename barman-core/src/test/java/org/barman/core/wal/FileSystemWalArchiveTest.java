@@ -7,7 +7,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 import org.barman.api.WalFileInfo;
@@ -238,5 +240,34 @@ class FileSystemWalArchiveTest {
 
         assertThat(report.succeeded()).isTrue();
         assertThat(report.archived()).hasSize(1);
+    }
+
+    private static String mode(Path path) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void archivedWalTheIndexAndTheErrorsAreTheOwnersOnlyWhateverTheUmaskAndTheIncomingModes() throws IOException {
+        Server server = server();
+        Path in = incoming(server);
+        WalFiles.write(in.resolve("000000010000000000000001"), 1);
+        Files.writeString(in.resolve("00000002.history"), "1\t0/3000000\tno recovery target specified\n");
+        Files.setPosixFilePermissions(in.resolve("000000010000000000000001"), PosixFilePermissions.fromString(
+                "rw-r--r--"));
+        Files.setPosixFilePermissions(in.resolve("00000002.history"), PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(server.archiveWal().archived()).hasSize(2);
+        WalFiles.write(in.resolve("000000010000000000000001"), 2);
+        Files.setPosixFilePermissions(in.resolve("000000010000000000000001"), PosixFilePermissions.fromString(
+                "rw-r--r--"));
+        Path moved = server.archiveWal().errors().get(0);
+
+        Path wals = server.config().walsDirectory();
+        assertThat(mode(wals)).isEqualTo("rwx------");
+        assertThat(mode(wals.resolve("0000000100000000"))).isEqualTo("rwx------");
+        assertThat(mode(wals.resolve("0000000100000000/000000010000000000000001"))).isEqualTo("rw-------");
+        assertThat(mode(wals.resolve("00000002.history"))).isEqualTo("rw-------");
+        assertThat(mode(wals.resolve("xlog.db"))).isEqualTo("rw-------");
+        assertThat(mode(server.config().errorsDirectory())).isEqualTo("rwx------");
+        assertThat(mode(moved)).isEqualTo("rw-------");
     }
 }

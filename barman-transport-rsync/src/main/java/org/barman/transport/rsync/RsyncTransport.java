@@ -37,6 +37,7 @@ import org.barman.api.CopyListener;
 import org.barman.api.CopyResult;
 import org.barman.api.ReuseMode;
 import org.barman.api.Transport;
+import org.barman.api.support.OwnerOnly;
 import org.barman.api.support.ShellWords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,7 +107,7 @@ public final class RsyncTransport implements Transport {
         String what = ssh.rsyncLocation(remote) + " to " + local;
         try {
             Path reference = usableReference(job, local, what);
-            Files.createDirectories(local.getParent());
+            OwnerOnly.createFolders(local.getParent());
             if (Files.isDirectory(local, NOFOLLOW_LINKS)) {
                 unlinkSharedFiles(local);
             }
@@ -495,7 +496,7 @@ public final class RsyncTransport implements Transport {
         if (!folders.stream().allMatch(folder -> representable(folder.name()))) {
             return false;
         }
-        Files.createDirectories(root);
+        OwnerOnly.createFolders(root);
         ensureWritable(root);
         for (RsyncListing.Entry folder : folders) {
             Path path = root.resolve(folder.text());
@@ -506,7 +507,7 @@ public final class RsyncTransport implements Transport {
             if (Files.exists(path, NOFOLLOW_LINKS)) {
                 Files.delete(path);
             }
-            Files.createDirectories(path);
+            OwnerOnly.createFolders(path);
         }
         return true;
     }

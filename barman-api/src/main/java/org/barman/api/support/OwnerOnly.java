@@ -1,0 +1,70 @@
+package org.barman.api.support;
+
+import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
+import static java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE;
+import static java.nio.file.attribute.PosixFilePermission.OWNER_READ;
+import static java.nio.file.attribute.PosixFilePermission.OWNER_WRITE;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The modes of what Barman creates: readable by its owner only, as PostgreSQL keeps its data folder, since backups
+ * and WAL hold every row of every database. They are given at creation, so that no other user gets a moment to
+ * open a file, and they do not depend on the umask of the process (an embedding program has its own).
+ */
+public final class OwnerOnly {
+
+    /** {@code rwx------}: the mode of a folder Barman creates. */
+    public static final Set<PosixFilePermission> FOLDER_MODE =
+            Set.copyOf(EnumSet.of(OWNER_READ, OWNER_WRITE, OWNER_EXECUTE));
+    /** {@code rw-------}: the mode of a file Barman creates. */
+    public static final Set<PosixFilePermission> FILE_MODE = Set.copyOf(EnumSet.of(OWNER_READ, OWNER_WRITE));
+
+    private OwnerOnly() {
+    }
+
+    /** @return the attribute that creates a folder {@code rwx------} */
+    public static FileAttribute<Set<PosixFilePermission>> folder() {
+        return PosixFilePermissions.asFileAttribute(FOLDER_MODE);
+    }
+
+    /** @return the attribute that creates a file {@code rw-------} */
+    public static FileAttribute<Set<PosixFilePermission>> file() {
+        return PosixFilePermissions.asFileAttribute(FILE_MODE);
+    }
+
+    /**
+     * Creates a folder and its missing parents, each {@code rwx------}; existing ones are left as they are.
+     *
+     * @param folder the folder
+     * @return the folder
+     * @throws IOException when one cannot be created
+     */
+    public static Path createFolders(Path folder) throws IOException {
+        return Files.createDirectories(folder, folder());
+    }
+
+    /**
+     * Takes group's and others' bits away from an existing file (one Barman did not create, such as a WAL file that
+     * {@code archive_command} delivered), before Barman keeps it. A symbolic link is not followed.
+     *
+     * @param file the file
+     * @throws IOException when its mode cannot be changed (another user owns it, or it is a link)
+     */
+    public static void restrict(Path file) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class, NOFOLLOW_LINKS);
+        Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
+        mode.addAll(view.readAttributes().permissions());
+        if (mode.retainAll(FOLDER_MODE)) {
+            view.setPermissions(mode);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package org.barman.cli;
+
+import static java.nio.file.attribute.PosixFilePermission.GROUP_EXECUTE;
+import static java.nio.file.attribute.PosixFilePermission.GROUP_READ;
+import static java.nio.file.attribute.PosixFilePermission.GROUP_WRITE;
+import static java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE;
+import static java.nio.file.attribute.PosixFilePermission.OTHERS_READ;
+import static java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.barman.testkit.PostgresCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What Barman creates is its owner's only, whatever the umask of the process that runs it (an embedding program's,
+ * a cron job's): folders 0700 and files 0600 at most, as PostgreSQL keeps its data folder, since the backups and
+ * the WAL hold every row of every database. Barman runs here as {@code postgres} under {@code umask 022}, started
+ * with {@code java} directly (not through {@code bin/barman}, whose own umask would hide a fault of the library),
+ * against a real PostgreSQL 15 that archives its WAL into Barman.
+ */
+class FilesReadableByOtherUsersIT {
+
+    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(GROUP_READ, GROUP_WRITE,
+            GROUP_EXECUTE, OTHERS_READ, OTHERS_WRITE, OTHERS_EXECUTE);
+
+    static Path work;
+    static Path distribution;
+    static Path home;
+    static Path logFile;
+    static Path config;
+    static PostgresCluster pg;
+
+    record Result(int exitCode, String out, String err) {
+    }
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        String property = System.getProperty("barman.distribution");
+        if (property == null || !Files.isExecutable(Path.of(property, "bin", "barman"))) {
+            fail("system property barman.distribution must name the built distribution (run mvn verify)");
+        }
+        assertThat(System.getProperty("user.name")).as("this test runs Barman as postgres: it needs root")
+                .isEqualTo("root");
+        work = Files.createTempDirectory("barman-modes");
+        distribution = work.resolve("dist");
+        DistributionIT.copyTree(Path.of(property), distribution);
+        home = work.resolve("home");
+        logFile = work.resolve("log/barman.log");
+        Path incoming = home.resolve("main/incoming");
+        PostgresCluster.grantToClusterUser(work);
+        pg = PostgresCluster.builder().setting("archive_mode", "on")
+                .setting("archive_command", "test -d " + incoming + " && rsync -a %p " + incoming + "/%f").start();
+        config = work.resolve("barman.conf");
+        Files.writeString(config, "[barman]\nbarman_home = " + home + "\nbarman_user = postgres\nlog_file = "
+                + logFile + "\nlog_level = DEBUG\ncompression = gzip\n\n[main]\ndescription = \"Modes\"\nconninfo = "
+                + pg.conninfo() + "\n");
+        PostgresCluster.grantToClusterUser(work);
+    }
+
+    @AfterAll
+    static void tearDown() throws IOException {
+        if (pg != null) {
+            pg.close();
+        }
+        if (work != null) {
+            try (Stream<Path> paths = Files.walk(work)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    /** Runs the command line as postgres, with {@code umask 022}, through {@code java} itself. */
+    static Result barmanUnderUmask022(String... args) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of("runuser", "-u", "postgres", "--", "sh", "-c",
+                "umask 022; exec \"$@\"", "sh", java, "-cp", distribution.resolve("lib") + "/*:"
+                        + distribution.resolve("plugins") + "/*", "org.barman.cli.Main", "-c", config.toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(work, "out", ".txt");
+        Path err = Files.createTempFile(work, "err", ".txt");
+        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .start();
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("barman " + String.join(" ", args)).isTrue();
+        Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+        Files.delete(out);
+        Files.delete(err);
+        return result;
+    }
+
+    static void archiveUpTo(String wal) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (true) {
+            Result cron = barmanUnderUmask022("-q", "cron");
+            assertThat(cron.exitCode()).as(cron.err()).isZero();
+            Path xlogDb = home.resolve("main/wals/xlog.db");
+            if (Files.exists(xlogDb) && Files.readString(xlogDb).contains(wal + "\t")) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("WAL " + wal + " archived").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    /** @return every file and folder under the roots that group or other users may read, write or enter */
+    static List<String> openToOthers(Path... roots) throws IOException {
+        List<String> open = new ArrayList<>();
+        for (Path root : roots) {
+            try (Stream<Path> paths = Files.walk(root)) {
+                for (Path path : (Iterable<Path>) paths::iterator) {
+                    if (Files.isSymbolicLink(path)) {
+                        continue;
+                    }
+                    Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path,
+                            LinkOption.NOFOLLOW_LINKS);
+                    if (permissions.stream().anyMatch(GROUP_OR_OTHERS::contains)) {
+                        open.add(PosixFilePermissions.toString(permissions) + " " + path);
+                    }
+                }
+            }
+        }
+        return open;
+    }
+
+    @Test
+    void aBackupArchivedWalAndTheLogWrittenUnderUmask022AreTheOwnersOnly() throws Exception {
+        barmanUnderUmask022("cron");
+        barmanUnderUmask022("check", "main");
+        archiveUpTo(pg.queryValue("SELECT pg_walfile_name(pg_switch_wal())"));
+        Result backup = barmanUnderUmask022("backup", "--wait", "--immediate-checkpoint", "main");
+        assertThat(backup.exitCode()).as(backup.err()).isZero();
+        archiveUpTo(pg.queryValue("SELECT pg_walfile_name(pg_switch_wal())"));
+        assertThat(home.resolve("main/wals/xlog.db")).content().contains("\tgzip\n");
+        try (Stream<Path> backups = Files.list(home.resolve("main/base"))) {
+            assertThat(backups.map(folder -> folder.resolve("backup.info"))).anySatisfy(info ->
+                    assertThat(info).content().contains("status=DONE"));
+        }
+        assertThat(logFile).content().contains("Starting backup");
+
+        assertThat(openToOthers(home, logFile.getParent())).as("what group or other users can read under " + home
+                + " and " + logFile.getParent()).isEmpty();
+    }
+}
