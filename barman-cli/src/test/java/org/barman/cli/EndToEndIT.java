@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.barman.api.support.OwnerOnly;
 import org.barman.testkit.PostgresCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +52,7 @@ class EndToEndIT {
         distribution = work.resolve("dist");
         DistributionIT.copyTree(Path.of(property), distribution);
         Path incoming = work.resolve("home/main/incoming");
-        Files.createDirectories(incoming);
+        OwnerOnly.createFolders(incoming);
         PostgresCluster.grantToClusterUser(work);
         pg = PostgresCluster.builder().setting("archive_mode", "on")
                 .setting("archive_command", "rsync -a %p " + incoming + "/%f").start();

@@ -159,4 +159,21 @@ class FilesReadableByOtherUsersIT {
         assertThat(openToOthers(home, logFile.getParent())).as("what group or other users can read under " + home
                 + " and " + logFile.getParent()).isEmpty();
     }
+
+    @Test
+    void checkFailsWhenOtherUsersCanEnterBarmanHome() throws Exception {
+        Result check = barmanUnderUmask022("check", "main");
+        assertThat(check.out()).contains("\tbarman_home permissions: OK\n");
+
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-x--x"));
+        try {
+            Result open = barmanUnderUmask022("check", "main");
+            assertThat(open.exitCode()).isNotZero();
+            assertThat(open.out()).contains("\tbarman_home permissions: FAILED (" + home + " is rwxr-x--x: group "
+                    + "and other users can read or enter it, and reach every backup and WAL file it holds: "
+                    + "chmod 700 " + home + ")\n");
+        } finally {
+            Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
 }

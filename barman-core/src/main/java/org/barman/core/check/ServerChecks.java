@@ -22,7 +22,7 @@ public final class ServerChecks {
                 RemoteChecks.remote(), BackupChecks.systemIdentifier(),
                 BackupChecks.backupLock(), BackupChecks.waitingForWals(), ArchivingChecks.archiveMode(),
                 ArchivingChecks.archiveCommand(), ArchivingChecks.continuousArchiving(),
-                ArchivingChecks.archiverErrors());
+                ArchivingChecks.archiverErrors(), PermissionChecks.barmanHome());
     }
 
     /**

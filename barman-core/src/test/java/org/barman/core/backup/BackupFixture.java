@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 
 import org.barman.api.BackupInfo;
 import org.barman.api.Tablespace;
+import org.barman.api.support.OwnerOnly;
 import org.barman.core.Barman;
 import org.barman.core.hook.HookScripts;
 import org.barman.core.plugin.Plugins;
@@ -38,7 +39,7 @@ public final class BackupFixture implements AutoCloseable {
     public BackupFixture(int major, String... serverOptions) throws IOException {
         root = Files.createTempDirectory("barman-backup-it");
         Path incoming = root.resolve("home/main/incoming");
-        Files.createDirectories(incoming);
+        OwnerOnly.createFolders(incoming);
         tablespaceLocation = root.resolve("tablespaces/tbs1");
         Files.createDirectories(tablespaceLocation);
         PostgresCluster.grantToClusterUser(root);

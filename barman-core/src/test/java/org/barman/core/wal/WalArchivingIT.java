@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.barman.api.WalFileInfo;
+import org.barman.api.support.OwnerOnly;
 import org.barman.core.Barman;
 import org.barman.core.CronListener;
 import org.barman.core.Server;
@@ -48,7 +49,7 @@ class WalArchivingIT {
         StringBuilder archiveCommand = new StringBuilder("cp %p " + truth + "/%f");
         for (String compression : COMPRESSIONS) {
             Path incoming = root.resolve("home").resolve(compression).resolve("incoming");
-            Files.createDirectories(incoming);
+            OwnerOnly.createFolders(incoming);
             archiveCommand.append(" && rsync -a %p ").append(incoming).append("/%f");
             config.append("\n[").append(compression).append("]\nconninfo = PLACEHOLDER\n");
             switch (compression) {

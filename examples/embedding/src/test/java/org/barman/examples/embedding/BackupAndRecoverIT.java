@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import org.barman.api.BarmanException;
+import org.barman.api.support.OwnerOnly;
 import org.barman.core.Barman;
 import org.barman.core.CronListener;
 import org.barman.core.recovery.RecoveryReport;
@@ -38,7 +39,7 @@ class BackupAndRecoverIT {
     void clusterArchivingIntoBarman() throws IOException {
         work = Files.createTempDirectory("barman-embedding-it");
         Path incoming = work.resolve("barman/main/incoming");
-        Files.createDirectories(incoming);
+        OwnerOnly.createFolders(incoming);
         PostgresCluster.grantToClusterUser(work);
         pg = PostgresCluster.builder().setting("archive_mode", "on")
                 .setting("archive_command", "cp %p " + incoming + "/%f").start();
