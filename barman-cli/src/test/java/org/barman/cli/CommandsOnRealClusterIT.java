@@ -20,12 +20,19 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.barman.api.BackupInfo;
+import org.barman.api.BackupStatus;
+import org.barman.api.CopyListener;
+import org.barman.core.Barman;
+import org.barman.core.backup.BackupOptions;
+import org.barman.core.plugin.Plugins;
 import org.barman.testkit.PostgresCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -284,7 +291,7 @@ class CommandsOnRealClusterIT {
     void listFilesListsExactlyTheBackupFolderAndTheWalEachTargetNeeds() throws Exception {
         newHome("compression = zstd");
         switchWal();
-        String first = backup();
+        String first = backupAcrossWalSwitches();
         switchWal();
         String second = backup();
         String last = switchWal();
@@ -292,6 +299,8 @@ class CommandsOnRealClusterIT {
         assertThat(barman("archive-wal", "main").exitCode()).isZero();
         WalRange firstRange = walRange(first);
         WalRange secondRange = walRange(second);
+        assertThat(segments(firstRange.start(), firstRange.stop())).as("WAL the first backup needs")
+                .hasSizeGreaterThan(1);
         assertThat(archivedSegments()).as("WAL archived after the second backup's end").last()
                 .matches(name -> name.compareTo(secondRange.stop()) > 0);
 
@@ -450,6 +459,24 @@ class CommandsOnRealClusterIT {
         Matcher id = BACKUP_ID.matcher(run.out());
         assertThat(id.find()).as(run.out()).isTrue();
         return id.group(1);
+    }
+
+    /**
+     * Takes a backup during whose copy PostgreSQL switches WAL segments, so that it needs several: the command line
+     * offers no moment between the backup's start and its stop, the embedding API's copy listener does.
+     */
+    private String backupAcrossWalSwitches() {
+        CopyListener switching = new CopyListener() {
+            @Override
+            public void planned(long files, long bytes) {
+                switchWal();
+            }
+        };
+        BackupOptions wait = new BackupOptions(Optional.of(true), Optional.empty(), Optional.empty(),
+                Optional.empty(), ARCHIVE_TIMEOUT);
+        BackupInfo backup = Barman.load(config, Plugins.load()).server("main").takeBackup(wait, switching);
+        assertThat(backup.status()).isEqualTo(BackupStatus.DONE);
+        return backup.id().value();
     }
 
     private Run barman(String... args) {
