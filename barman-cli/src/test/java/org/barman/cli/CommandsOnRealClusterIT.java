@@ -201,6 +201,10 @@ class CommandsOnRealClusterIT {
         assertThat(withoutTimes(rebuiltAfterCorruption)).as("names, sizes and compressions rebuilt after a "
                 + "corruption").isEqualTo(withoutTimes(written));
         assertThat(listOrFail("--target", "wal", "main", "latest")).isEqualTo(walOfLatest);
+        assertThat(rebuiltAfterRemoval).as("xlog.db rebuilt after its removal, times included (a time is the WAL "
+                + "file's modification time when PostgreSQL delivered it)").isEqualTo(written);
+        assertThat(rebuiltAfterCorruption).as("xlog.db rebuilt after its corruption, times included")
+                .isEqualTo(written);
     }
 
     /** @return the lines of an xlog.db without their time column */
