@@ -302,7 +302,8 @@ public final class FileSystemWalArchive implements WalArchive {
     }
 
     private WalFileInfo store(Path file, WalSegmentName name, Path target) throws IOException {
-        double time = mtime(file);
+        FileTime modified = Files.getLastModifiedTime(file);
+        double time = seconds(modified);
         if (compresses(name)) {
             Compressor compressor = compressor(compression);
             try (InputStream in = Files.newInputStream(file)) {
@@ -316,6 +317,8 @@ public final class FileSystemWalArchive implements WalArchive {
         } else {
             linkOrCopy(file, target);
         }
+        // The stored file keeps the delivered file's time, so that rebuild-xlogdb writes back the same index.
+        Files.setLastModifiedTime(target, modified);
         return new WalFileInfo(name, Files.size(target), time, compresses(name) ? compression : null);
     }
 
@@ -423,7 +426,10 @@ public final class FileSystemWalArchive implements WalArchive {
     }
 
     private static double mtime(Path file) throws IOException {
-        FileTime time = Files.getLastModifiedTime(file);
+        return seconds(Files.getLastModifiedTime(file));
+    }
+
+    private static double seconds(FileTime time) {
         return time.to(java.util.concurrent.TimeUnit.MICROSECONDS) / 1_000_000.0;
     }
 
