@@ -149,6 +149,12 @@ public final class PostgresExtension
             return this;
         }
 
+        /** @see PostgresCluster.Builder#socketOnly() */
+        public Builder socketOnly() {
+            clusterBuilder.socketOnly();
+            return this;
+        }
+
         /** Gives each test method a fresh cluster. */
         public Builder perMethod() {
             lifecycle = Lifecycle.PER_METHOD;
