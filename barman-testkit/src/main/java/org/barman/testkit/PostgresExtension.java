@@ -149,7 +149,12 @@ public final class PostgresExtension
             return this;
         }
 
-        /** @see PostgresCluster.Builder#socketOnly() */
+        /**
+         * Starts a cluster that listens only on its Unix-domain socket, with peer authentication.
+         *
+         * @return this builder
+         * @see PostgresCluster.Builder#socketOnly()
+         */
         public Builder socketOnly() {
             clusterBuilder.socketOnly();
             return this;
