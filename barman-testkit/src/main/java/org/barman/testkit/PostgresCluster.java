@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -56,6 +57,13 @@ import java.util.regex.Pattern;
  * server log is {@link #serverLog()}) are chosen by the test kit and given on the server's command line, so
  * that a copy of another cluster's data folder starts on its own port too.
  *
+ * <p><b>Socket-only clusters.</b> With {@link Builder#socketOnly()} the server listens on no TCP address at all,
+ * only on its Unix-domain socket in {@link #socketDirectory()}, and its {@code pg_hba.conf} allows nothing but
+ * {@code local} connections with {@code peer} authentication (any OS user as the role of the same name, and the
+ * JVM's OS user as {@value #SUPERUSER}, through the {@code pg_ident.conf} map {@value #PEER_MAP}): the set-up of
+ * a Barman on the database host. {@link #host()} and {@link #conninfo()} then name the socket folder, and the
+ * test kit's own connections go through {@link ClusterSocketFactory}.
+ *
  * <p><b>Existing data folders.</b> {@link Builder#existingDataDirectory(Path)} (or
  * {@link #startExisting(Path, int, Map)}) starts PostgreSQL on a data folder the test made, such as a recovered
  * backup: ownership and mode 0700 are fixed first, the builder's settings are appended to its
@@ -74,6 +82,9 @@ public final class PostgresCluster implements AutoCloseable {
     /** The database superuser, created by initdb (and the database the test kit connects to). */
     public static final String SUPERUSER = "postgres";
 
+    /** The {@code pg_ident.conf} map of a {@link Builder#socketOnly() socket-only} cluster's peer authentication. */
+    public static final String PEER_MAP = "testkit";
+
     /** Settings chosen by the test kit; a test cannot set them. */
     public static final Set<String> RESERVED_SETTINGS =
             Set.of("port", "listen_addresses", "unix_socket_directories", "logging_collector");
@@ -91,13 +102,15 @@ public final class PostgresCluster implements AutoCloseable {
     private final Path socketDir;
     private final Path serverLog;
     private final Duration startTimeout;
+    private final boolean socketOnly;
     private final Runnable emergencyStop = this::emergencyStop;
     private volatile int port;
     private volatile Process postmaster;
     private boolean closed;
 
-    private PostgresCluster(int major, Path workDir, Path dataDir, Duration startTimeout) {
+    private PostgresCluster(int major, Path workDir, Path dataDir, Duration startTimeout, boolean socketOnly) {
         this.major = major;
+        this.socketOnly = socketOnly;
         this.binDir = PostgresBinaries.binDirectory(major);
         this.workDir = workDir;
         this.dataDir = dataDir;
@@ -139,14 +152,19 @@ public final class PostgresCluster implements AutoCloseable {
 
     // ---------------------------------------------------------------- what the test connects to
 
-    /** @return the server's TCP port on {@link #HOST} */
+    /** @return the server's port: its TCP port on {@link #HOST}, and the number in its socket file's name */
     public int port() {
         return port;
     }
 
-    /** @return {@value #HOST} */
+    /** @return {@value #HOST}, or the socket folder for a {@link Builder#socketOnly() socket-only} cluster */
     public String host() {
-        return HOST;
+        return socketOnly ? socketDir.toString() : HOST;
+    }
+
+    /** @return whether the server listens only on its Unix-domain socket, with peer authentication */
+    public boolean isSocketOnly() {
+        return socketOnly;
     }
 
     /** @return the data folder (PGDATA) */
@@ -164,6 +182,11 @@ public final class PostgresCluster implements AutoCloseable {
         return socketDir;
     }
 
+    /** @return the server's socket file, {@code <socket folder>/.s.PGSQL.<port>} */
+    public Path socketFile() {
+        return socketDir.resolve(".s.PGSQL." + port);
+    }
+
     /** @return the PostgreSQL major version */
     public int majorVersion() {
         return major;
@@ -174,14 +197,26 @@ public final class PostgresCluster implements AutoCloseable {
         return ClusterUser.name();
     }
 
-    /** @return a libpq connection string: {@code host=127.0.0.1 port=N user=postgres dbname=postgres} */
+    /**
+     * @return a libpq connection string: {@code host=127.0.0.1 port=N user=postgres dbname=postgres}, with the
+     *         socket folder as host for a {@link Builder#socketOnly() socket-only} cluster
+     */
     public String conninfo() {
-        return "host=" + HOST + " port=" + port + " user=" + SUPERUSER + " dbname=postgres";
+        return "host=" + host() + " port=" + port + " user=" + SUPERUSER + " dbname=postgres";
     }
 
-    /** @return a PostgreSQL JDBC URL for the superuser and database {@code postgres} */
+    /**
+     * @return a PostgreSQL JDBC URL for the superuser and database {@code postgres}; for a
+     *         {@link Builder#socketOnly() socket-only} cluster it names {@link ClusterSocketFactory} and the
+     *         socket file
+     */
     public String jdbcUrl() {
-        return "jdbc:postgresql://" + HOST + ":" + port + "/postgres?user=" + SUPERUSER;
+        String url = "jdbc:postgresql://" + HOST + ":" + port + "/postgres?user=" + SUPERUSER;
+        if (!socketOnly) {
+            return url;
+        }
+        return url + "&sslmode=disable&gssEncMode=disable&socketFactory=" + ClusterSocketFactory.class.getName()
+                + "&socketFactoryArg=" + URLEncoder.encode(socketFile().toString(), StandardCharsets.UTF_8);
     }
 
     /** @return a new JDBC connection (auto-commit) as the superuser; the caller closes it */
@@ -416,8 +451,8 @@ public final class PostgresCluster implements AutoCloseable {
     // ---------------------------------------------------------------- programs and logs
 
     /**
-     * Runs a program as the cluster's OS user, with {@code PGHOST}, {@code PGPORT}, {@code PGUSER},
-     * {@code PGDATABASE} set for this cluster and {@link #binDirectory()} first in {@code PATH}. A bare program
+     * Runs a program as the cluster's OS user, with {@code PGHOST} (the socket folder for a socket-only
+     * cluster), {@code PGPORT}, {@code PGUSER}, {@code PGDATABASE} set for this cluster and {@link #binDirectory()} first in {@code PATH}. A bare program
      * name found in {@link #binDirectory()} runs from there. Waits at most 10 minutes.
      *
      * @param command the program and its arguments, such as {@code List.of("pgbench", "-i", "-s", "1")}
@@ -438,7 +473,7 @@ public final class PostgresCluster implements AutoCloseable {
             resolved.set(0, binDir.resolve(program).toString());
         }
         Map<String, String> env = ClusterUser.environment();
-        env.put("PGHOST", HOST);
+        env.put("PGHOST", host());
         env.put("PGPORT", Integer.toString(port));
         env.put("PGUSER", SUPERUSER);
         env.put("PGDATABASE", "postgres");
@@ -492,7 +527,8 @@ public final class PostgresCluster implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "PostgreSQL " + major + " on " + HOST + ":" + port + " (" + dataDir + ")";
+        return "PostgreSQL " + major + " on " + (socketOnly ? socketFile().toString() : HOST + ":" + port)
+                + " (" + dataDir + ")";
     }
 
     // ---------------------------------------------------------------- internals
@@ -515,7 +551,7 @@ public final class PostgresCluster implements AutoCloseable {
         List<String> command = List.of(binDir.resolve("postgres").toString(),
                 "-D", dataDir.toString(),
                 "-c", "port=" + port,
-                "-c", "listen_addresses=" + HOST,
+                "-c", "listen_addresses=" + (socketOnly ? "" : HOST),
                 "-c", "unix_socket_directories=" + socketDir,
                 "-c", "logging_collector=off");
         try {
@@ -702,6 +738,19 @@ public final class PostgresCluster implements AutoCloseable {
         }
     }
 
+    /** Allows only local connections, with peer authentication, as {@link Builder#socketOnly()} says. */
+    private void writePeerOnlyAuthentication() throws IOException {
+        Files.writeString(dataDir.resolve("pg_hba.conf"), "# written by barman-testkit: socket only, peer\n"
+                + "local all all peer map=" + PEER_MAP + "\n"
+                + "local replication all peer map=" + PEER_MAP + "\n", StandardCharsets.UTF_8);
+        Files.writeString(dataDir.resolve("pg_ident.conf"), "# written by barman-testkit: each OS user as the role "
+                + "of its name, the tests' OS user as " + SUPERUSER + "\n"
+                + PEER_MAP + " /^(.*)$ \\1\n"
+                + PEER_MAP + " " + System.getProperty("user.name") + " " + SUPERUSER + "\n", StandardCharsets.UTF_8);
+        ClusterUser.grant(dataDir.resolve("pg_hba.conf"));
+        ClusterUser.grant(dataDir.resolve("pg_ident.conf"));
+    }
+
     private static Map<String, String> defaultSettings() {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("wal_level", "replica");
@@ -733,6 +782,7 @@ public final class PostgresCluster implements AutoCloseable {
         private final List<String> initdbArguments = new ArrayList<>();
         private Path existingDataDir;
         private Duration startTimeout = DEFAULT_START_TIMEOUT;
+        private boolean socketOnly;
 
         private Builder() {
         }
@@ -775,6 +825,19 @@ public final class PostgresCluster implements AutoCloseable {
         /** @param timeout how long {@link #start()} waits for the server to accept connections (default 2 minutes) */
         public Builder startTimeout(Duration timeout) {
             this.startTimeout = Objects.requireNonNull(timeout, "timeout is null");
+            return this;
+        }
+
+        /**
+         * Makes the server listen on its Unix-domain socket only ({@code listen_addresses = ''}) and allow only
+         * {@code local} connections with {@code peer} authentication: the OS user of the same name as the role,
+         * or the JVM's OS user as {@value PostgresCluster#SUPERUSER} (map {@value PostgresCluster#PEER_MAP}).
+         * The data folder's {@code pg_hba.conf} and {@code pg_ident.conf} are replaced, an existing one's too.
+         *
+         * @return this builder
+         */
+        public Builder socketOnly() {
+            this.socketOnly = true;
             return this;
         }
 
@@ -826,7 +889,7 @@ public final class PostgresCluster implements AutoCloseable {
             PostgresCluster cluster = null;
             try {
                 Path dataDir = existingDataDir != null ? existingDataDir : workDir.resolve("data");
-                cluster = new PostgresCluster(chosenMajor, workDir, dataDir, startTimeout);
+                cluster = new PostgresCluster(chosenMajor, workDir, dataDir, startTimeout, socketOnly);
                 LastResort.register(cluster.emergencyStop);
                 Files.createDirectories(cluster.socketDir);
                 Files.createFile(cluster.serverLog);
@@ -843,6 +906,9 @@ public final class PostgresCluster implements AutoCloseable {
                     if (!settings.isEmpty()) {
                         ClusterUser.grant(dataDir.resolve("postgresql.auto.conf"));
                     }
+                }
+                if (socketOnly) {
+                    cluster.writePeerOnlyAuthentication();
                 }
                 return cluster;
             } catch (IOException e) {

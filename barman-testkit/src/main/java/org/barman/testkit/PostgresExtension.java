@@ -149,6 +149,17 @@ public final class PostgresExtension
             return this;
         }
 
+        /**
+         * Starts a cluster that listens only on its Unix-domain socket, with peer authentication.
+         *
+         * @return this builder
+         * @see PostgresCluster.Builder#socketOnly()
+         */
+        public Builder socketOnly() {
+            clusterBuilder.socketOnly();
+            return this;
+        }
+
         /** Gives each test method a fresh cluster. */
         public Builder perMethod() {
             lifecycle = Lifecycle.PER_METHOD;

@@ -3,6 +3,8 @@ package org.barman.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.ConnectException;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -52,6 +54,34 @@ class PostgresClusterIT {
             pg.execute("select pg_switch_wal()");
             awaitFile(incoming.resolve(segment), Duration.ofSeconds(60));
             assertThat(Files.size(incoming.resolve(segment))).isEqualTo(16L * 1024 * 1024);
+        }
+    }
+
+    @Test
+    void a_socket_only_cluster_serves_peer_logins_on_its_socket_and_nothing_on_tcp() throws Exception {
+        try (PostgresCluster pg = PostgresCluster.builder().socketOnly().start()) {
+            assertThat(pg.isSocketOnly()).isTrue();
+            assertThat(pg.host()).isEqualTo(pg.socketDirectory().toString());
+            assertThat(pg.conninfo()).isEqualTo("host=" + pg.socketDirectory() + " port=" + pg.port()
+                    + " user=postgres dbname=postgres");
+            assertThat(pg.socketFile()).isEqualTo(pg.socketDirectory().resolve(".s.PGSQL." + pg.port())).exists();
+            assertThat(pg.queryValue("show listen_addresses")).isEmpty();
+            assertThat(pg.queryValue("select current_user")).isEqualTo("postgres");
+            assertThat(pg.query("select type, database, user_name, auth_method, options from pg_hba_file_rules "
+                    + "order by line_number")).containsExactly(
+                            List.of("local", "{all}", "{all}", "peer", "{map=testkit}"),
+                            List.of("local", "{replication}", "{all}", "peer", "{map=testkit}"));
+            assertThatThrownBy(() -> new Socket(PostgresCluster.HOST, pg.port()).close())
+                    .isInstanceOf(ConnectException.class);
+
+            pg.execute("create table t(i int); insert into t values (7)");
+            pg.setSetting("work_mem", "5MB");
+            assertThat(pg.queryValue("show work_mem")).isEqualTo("5MB");
+            ProcessResult psql = pg.runAsClusterUser(List.of("psql", "-XAtc", "select i, current_user from t"));
+            assertThat(psql.succeeded()).as(psql.output()).isTrue();
+            assertThat(psql.stdout().strip()).isEqualTo("7|postgres");
+            pg.restart();
+            assertThat(pg.queryValue("select i from t")).isEqualTo("7");
         }
     }
 

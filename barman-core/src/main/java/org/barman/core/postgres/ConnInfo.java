@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -50,21 +51,28 @@ import org.slf4j.LoggerFactory;
  * conninfo sets its own: like Barman, which always names its connections, {@code PGAPPNAME} and
  * {@code fallback_application_name} do not apply. TCP keepalives are on, as in libpq.
  *
- * <p>What pgjdbc cannot do is an error naming the keyword and what to do instead: Unix-domain sockets
- * (a host that is a path, or no host at all; use {@code host=127.0.0.1} or a TCP host name),
+ * <p><b>Unix-domain sockets.</b> A host that is an absolute path is the folder of the server's socket, as for
+ * libpq: the connection goes to {@code <folder>/.s.PGSQL.<port>} through {@link UnixSocketFactory}. No host
+ * at all (nor {@code PGHOST}, nor {@code hostaddr}) means the socket folder {@value #DEFAULT_SOCKET_DIRECTORY},
+ * the one Debian's and Red Hat's libpq use. As in libpq, {@code sslmode} and {@code gssencmode} do not apply to a
+ * socket, and {@code requirepeer} names the OS user the server process must run as. A socket must be the only
+ * host of the conninfo; a socket in the abstract namespace ({@code host=@name}) is an error, since Java cannot
+ * reach it.
+ *
+ * <p>What pgjdbc cannot do is an error naming the keyword and what to do instead:
  * {@code service} (pg_service.conf), {@code passfile}, {@code sslcrl}, {@code sslcrldir}, TLS and protocol
  * version bounds, OAuth and SCRAM key options, GSS delegation. The TCP tuning options
  * ({@code keepalives_idle}, {@code keepalives_interval}, {@code keepalives_count}, {@code tcp_user_timeout}),
- * {@code sslcompression}, {@code sslsni} and {@code requirepeer} (Unix sockets only) are accepted and have no
- * effect. {@code target_session_attrs} maps onto pgjdbc's {@code targetServerType}: {@code read-write} and
- * {@code primary} to {@code primary}, {@code read-only} and {@code standby} to {@code secondary},
- * {@code prefer-standby} to {@code preferSecondary}.
+ * {@code sslcompression} and {@code sslsni} are accepted and have no effect. {@code target_session_attrs} maps
+ * onto pgjdbc's {@code targetServerType}: {@code read-write} and {@code primary} to {@code primary},
+ * {@code read-only} and {@code standby} to {@code secondary}, {@code prefer-standby} to {@code preferSecondary}.
  *
  * <p><b>Passwords.</b> When neither the conninfo nor {@code PGPASSWORD} gives one, pgjdbc itself looks the
  * password up in the password file, as libpq does: the file named by the system property
  * {@code org.postgresql.pgpassfile}, else by {@code PGPASSFILE}, else {@code ~/.pgpass}, matching host, port,
  * database and user. With several hosts pgjdbc looks up the comma-separated host list as one name, so only
- * {@code *} host entries match.
+ * {@code *} host entries match. For a Unix-domain socket the host field is matched as libpq matches it:
+ * {@code localhost} for the default socket folder, else the folder itself.
  */
 public final class ConnInfo {
 
@@ -74,13 +82,19 @@ public final class ConnInfo {
     /** libpq's default port. */
     public static final int DEFAULT_PORT = 5432;
 
+    /** The socket folder libpq uses when no host is given, as Debian and Red Hat build it. */
+    public static final String DEFAULT_SOCKET_DIRECTORY = "/var/run/postgresql";
+
+    /** The host name libpq's password-file lookup uses for the default socket folder. */
+    private static final String PASSWORD_FILE_LOCAL_HOST = "localhost";
+
     private static final Logger LOG = LoggerFactory.getLogger(ConnInfo.class);
 
     /** libpq's connection keywords (PostgreSQL 18) and the environment variable each falls back to. */
     private static final Map<String, String> KEYWORDS = keywords();
 
     private static final Set<String> IGNORED = Set.of("keepalives_idle", "keepalives_interval",
-            "keepalives_count", "tcp_user_timeout", "sslcompression", "sslsni", "requirepeer");
+            "keepalives_count", "tcp_user_timeout", "sslcompression", "sslsni");
 
     private static final Map<String, String> UNSUPPORTED = unsupported();
 
@@ -278,11 +292,34 @@ public final class ConnInfo {
         }
 
         /**
+         * @return the server's socket file when the connection goes through a Unix-domain socket, else empty
+         */
+        public Optional<Path> unixSocket() {
+            if (!UnixSocketFactory.class.getName().equals(properties.get("socketFactory"))) {
+                return Optional.empty();
+            }
+            return Optional.of(Path.of(properties.get("socketFactoryArg")));
+        }
+
+        /**
+         * Opens a connection: the one way Barman connects to PostgreSQL, for {@code conninfo} and
+         * {@code streaming_conninfo} alike.
+         *
          * @return a new connection through the PostgreSQL JDBC driver; the caller closes it
-         * @throws SQLException when PostgreSQL cannot be reached or refuses the connection
+         * @throws SQLException when PostgreSQL cannot be reached or refuses the connection; when a Unix-domain
+         *         socket cannot be reached, its one-line message names the socket file
          */
         public Connection connect() throws SQLException {
-            return DriverManager.getConnection(url, toProperties());
+            try {
+                return DriverManager.getConnection(url, toProperties());
+            } catch (SQLException e) {
+                for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                    if (cause instanceof UnixSocketFactory.ConnectFailure failure) {
+                        throw new SQLException(failure.getMessage(), "08001", e);
+                    }
+                }
+                throw e;
+            }
         }
 
         /** @return the URL and properties, with passwords replaced by {@code ********} */
@@ -600,6 +637,16 @@ public final class ConnInfo {
 
     // ---------------------------------------------------------------- translation
 
+    /**
+     * One server address of a conninfo.
+     *
+     * @param host a TCP host name or IP address, or a Unix-domain socket folder
+     * @param port the port, which names the socket file in a socket folder
+     * @param socket whether {@code host} is a socket folder
+     */
+    private record Endpoint(String host, int port, boolean socket) {
+    }
+
     /** One translation of effective options (given, then environment) into a {@link JdbcTarget}. */
     private static final class Translation {
 
@@ -618,7 +665,7 @@ public final class ConnInfo {
             for (String keyword : List.copyOf(effective.keySet())) {
                 checkSupported(keyword);
             }
-            String hosts = hostList();
+            List<Endpoint> endpoints = endpoints();
             String user = nonEmpty("user");
             if (user == null) {
                 user = osUser;
@@ -671,8 +718,39 @@ public final class ConnInfo {
                 properties.put("loadBalanceHosts", Boolean.toString(value.equals("random")));
             }
             replication();
-            String url = "jdbc:postgresql://" + hosts + "/" + URLEncoder.encode(dbname, StandardCharsets.UTF_8);
-            return new JdbcTarget(url, properties);
+            String database = URLEncoder.encode(dbname, StandardCharsets.UTF_8);
+            if (endpoints.get(0).socket()) {
+                unixSocket(endpoints.get(0));
+                return new JdbcTarget("jdbc:postgresql:" + database, properties);
+            }
+            if (nonEmpty("requirepeer") != null) {
+                LOG.debug("conninfo keyword requirepeer has no effect on a TCP connection");
+            }
+            List<String> specs = new ArrayList<>();
+            for (Endpoint endpoint : endpoints) {
+                String host = endpoint.host();
+                specs.add((host.contains(":") ? "[" + host + "]" : host) + ":" + endpoint.port());
+            }
+            return new JdbcTarget("jdbc:postgresql://" + String.join(",", specs) + "/" + database, properties);
+        }
+
+        /**
+         * Connects through {@link UnixSocketFactory}. The driver takes host and port from the properties
+         * (the URL has neither), and looks the password file up with that host, as libpq does for a socket.
+         */
+        private void unixSocket(Endpoint socket) {
+            Path file = Path.of(socket.host()).resolve(".s.PGSQL." + socket.port());
+            properties.put("PGHOST", socket.host().equals(DEFAULT_SOCKET_DIRECTORY) ? PASSWORD_FILE_LOCAL_HOST
+                    : socket.host());
+            properties.put("PGPORT", Integer.toString(socket.port()));
+            properties.put("socketFactory", UnixSocketFactory.class.getName());
+            properties.put("socketFactoryArg", file.toString());
+            properties.put("sslmode", "disable");
+            properties.put("gssEncMode", "disable");
+            String requirePeer = nonEmpty("requirepeer");
+            if (requirePeer != null) {
+                properties.put(UnixSocketFactory.REQUIRE_PEER, requirePeer);
+            }
         }
 
         private void checkSupported(String keyword) {
@@ -701,58 +779,62 @@ public final class ConnInfo {
             }
         }
 
-        /** libpq's connectOptions2: pairs hosts, host addresses and ports. */
-        private String hostList() {
+        /**
+         * libpq's connectOptions2: pairs hosts, host addresses and ports; a host that is empty or a path is a
+         * Unix-domain socket folder.
+         */
+        private List<Endpoint> endpoints() {
             String hostValue = nonEmpty("host");
             String addressValue = nonEmpty("hostaddr");
-            if (hostValue == null && addressValue == null) {
-                throw error("conninfo: no host given, so libpq would use a Unix-domain socket, which the PostgreSQL "
-                        + "JDBC driver cannot use; add host=127.0.0.1 (or the server's host name) to conninfo");
-            }
             List<String> hosts = hostValue == null ? List.of() : split(hostValue);
             List<String> addresses = addressValue == null ? List.of() : split(addressValue);
             if (!hosts.isEmpty() && !addresses.isEmpty() && hosts.size() != addresses.size()) {
                 throw error("conninfo: " + hosts.size() + " host names but " + addresses.size()
                         + " hostaddr values; give one hostaddr per host");
             }
-            int count = Math.max(hosts.size(), addresses.size());
+            int count = Math.max(1, Math.max(hosts.size(), addresses.size()));
             String portValue = options("port");
             List<String> ports = portValue == null ? List.of("") : split(portValue);
             if (ports.size() != 1 && ports.size() != count) {
                 throw error("conninfo: " + ports.size() + " port numbers for " + count
                         + " hosts; give one port for all hosts or one per host");
             }
-            List<String> specs = new ArrayList<>();
+            List<Endpoint> endpoints = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 String host = hosts.isEmpty() ? "" : hosts.get(i);
                 String address = addresses.isEmpty() ? "" : addresses.get(i);
-                String target;
-                if (!address.isEmpty()) {
-                    if (!IPV4.matcher(address).matches() && !IPV6.matcher(address).matches()) {
-                        throw error("conninfo: hostaddr \"" + address + "\" is not a numeric IP address "
-                                + "(use host= for host names)");
-                    }
-                    target = address;
-                } else if (host.isEmpty()) {
-                    throw error("conninfo: host number " + (i + 1) + " is empty, so libpq would use a Unix-domain "
-                            + "socket, which the PostgreSQL JDBC driver cannot use; give host=127.0.0.1 or a TCP host name");
-                } else if (host.startsWith("/") || host.startsWith("@")) {
-                    throw error("conninfo: host \"" + host + "\" is a Unix-domain socket, which the PostgreSQL JDBC "
-                            + "driver cannot use; use host=127.0.0.1 (or the server's TCP host name) and allow it "
-                            + "in pg_hba.conf");
-                } else if (!HOST_NAME.matcher(host).matches()) {
-                    throw error("conninfo: host \"" + host + "\" is not a host name or an IP address");
-                } else {
-                    target = host;
-                }
                 String port = ports.size() == 1 ? ports.get(0) : ports.get(i);
                 int number = port.isEmpty() ? DEFAULT_PORT : integer("port", port);
                 if (number < 1 || number > 65535) {
                     throw error("conninfo: invalid port number \"" + port + "\" (expected 1 to 65535)");
                 }
-                specs.add((target.contains(":") ? "[" + target + "]" : target) + ":" + number);
+                if (!address.isEmpty()) {
+                    if (!IPV4.matcher(address).matches() && !IPV6.matcher(address).matches()) {
+                        throw error("conninfo: hostaddr \"" + address + "\" is not a numeric IP address "
+                                + "(use host= for host names)");
+                    }
+                    endpoints.add(new Endpoint(address, number, false));
+                } else if (host.isEmpty() || host.startsWith("/")) {
+                    if (count > 1) {
+                        throw error("conninfo: host number " + (i + 1) + " of " + count + " is "
+                                + (host.isEmpty() ? "empty, which means the Unix-domain socket folder "
+                                + DEFAULT_SOCKET_DIRECTORY : "the Unix-domain socket folder \"" + host + "\"")
+                                + ", and Barman connects through a socket only when it is the one host; give that "
+                                + "folder alone, or only TCP hosts");
+                    }
+                    endpoints.add(new Endpoint(host.isEmpty() ? DEFAULT_SOCKET_DIRECTORY : host, number, true));
+                } else if (host.startsWith("@")) {
+                    throw error("conninfo: host \"" + host + "\" is a Unix-domain socket in the abstract namespace, "
+                            + "which Java cannot connect to; give the socket's folder (unix_socket_directories) "
+                            + "or a TCP host");
+                } else if (!HOST_NAME.matcher(host).matches()) {
+                    throw error("conninfo: host \"" + host + "\" is not a host name, an IP address or a "
+                            + "Unix-domain socket folder");
+                } else {
+                    endpoints.add(new Endpoint(host, number, false));
+                }
             }
-            return String.join(",", specs);
+            return endpoints;
         }
 
         private void targetSessionAttrs() {

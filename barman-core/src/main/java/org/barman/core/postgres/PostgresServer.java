@@ -17,7 +17,9 @@ import org.barman.core.config.ConfigOptions;
 import org.barman.core.config.ServerConfig;
 
 /**
- * One connection to a server's PostgreSQL, through its {@code conninfo}, and the queries Barman needs.
+ * One connection to a server's PostgreSQL, through its {@code conninfo} (over TCP, or through the server's
+ * Unix-domain socket when the host is a socket folder or absent: see {@link ConnInfo}), and the queries Barman
+ * needs.
  *
  * <p>Supported versions are PostgreSQL {@value #MIN_MAJOR} to {@value #MAX_MAJOR}.
  */

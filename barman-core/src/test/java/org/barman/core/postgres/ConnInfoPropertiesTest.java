@@ -67,6 +67,20 @@ class ConnInfoPropertiesTest {
     }
 
     @Test
+    void pgjdbc_reads_back_the_database_and_socket_folder_of_a_socket_connection() {
+        PropertyChecks.forAllWellFormedText(text -> {
+            String folder = "/" + text.replace(",", "");
+            ConnInfo.JdbcTarget target = ConnInfo.of(Map.of("host", folder, "dbname", text + "x", "port", "6000"))
+                    .toJdbc(Map.of(), "alice");
+            Properties parsed = Driver.parseURL(target.url(), target.toProperties());
+            assertThat(parsed).isNotNull();
+            assertThat(parsed.getProperty("PGDBNAME")).isEqualTo(text + "x");
+            assertThat(parsed.getProperty("PGPORT")).isEqualTo("6000");
+            assertThat(target.unixSocket()).contains(java.nio.file.Path.of(folder, ".s.PGSQL.6000"));
+        });
+    }
+
+    @Test
     void two_values_in_one_string_never_bleed_into_each_other() {
         PropertyChecks.forAllTextPairs((first, second) -> {
             ConnInfo parsed = ConnInfo.parse("user=" + ConnInfo.quote(first) + "\tpassword=" + ConnInfo.quote(second));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 
@@ -285,21 +286,98 @@ class ConnInfoTest {
         }
 
         @Test
-        void refuses_unix_domain_sockets_with_a_way_out() {
-            assertThatThrownBy(() -> ConnInfo.parse("host=/var/run/postgresql").toJdbc(NO_ENV, "a"))
+        void resolves_the_socket_file_from_the_host_folder_and_the_port() {
+            JdbcTarget target = ConnInfo.parse("host=/tmp/pg port=5433 user=u dbname=d").toJdbc(NO_ENV, "a");
+            assertThat(target.unixSocket()).contains(Path.of("/tmp/pg/.s.PGSQL.5433"));
+            assertThat(target.url()).isEqualTo("jdbc:postgresql:d");
+            assertThat(target.properties()).containsEntry("user", "u")
+                    .containsEntry("PGHOST", "/tmp/pg").containsEntry("PGPORT", "5433")
+                    .containsEntry("socketFactory", UnixSocketFactory.class.getName())
+                    .containsEntry("socketFactoryArg", "/tmp/pg/.s.PGSQL.5433")
+                    .containsEntry("sslmode", "disable").containsEntry("gssEncMode", "disable");
+            assertThat(socket("host=/tmp/pg/", NO_ENV)).isEqualTo("/tmp/pg/.s.PGSQL.5432");
+            assertThat(socket("host=/tmp/pg port=''", NO_ENV)).isEqualTo("/tmp/pg/.s.PGSQL.5432");
+            assertThat(socket("postgresql://%2Fvar%2Flib%2Fpg:5434/db", NO_ENV)).isEqualTo("/var/lib/pg/.s.PGSQL.5434");
+            assertThat(socket("postgresql:///db?host=/tmp&port=6543", NO_ENV)).isEqualTo("/tmp/.s.PGSQL.6543");
+        }
+
+        @Test
+        void uses_the_default_socket_folder_when_no_host_is_given() {
+            assertThat(socket("user=u", NO_ENV)).isEqualTo("/var/run/postgresql/.s.PGSQL.5432");
+            assertThat(socket("host='' port=5555", NO_ENV)).isEqualTo("/var/run/postgresql/.s.PGSQL.5555");
+            assertThat(socket("postgresql:///db", NO_ENV)).isEqualTo("/var/run/postgresql/.s.PGSQL.5432");
+            assertThat(ConnInfo.parse("user=u").toJdbc(NO_ENV, "a").properties())
+                    .as("the password file's host is localhost for the default folder, as in libpq")
+                    .containsEntry("PGHOST", "localhost");
+            assertThat(ConnInfo.parse("host=/var/run/postgresql").toJdbc(NO_ENV, "a").properties())
+                    .containsEntry("PGHOST", "localhost");
+            assertThat(ConnInfo.parse("host=/run/postgresql").toJdbc(NO_ENV, "a").properties())
+                    .containsEntry("PGHOST", "/run/postgresql");
+        }
+
+        @Test
+        void takes_the_socket_folder_and_port_from_pghost_and_pgport() {
+            Map<String, String> env = Map.of("PGHOST", "/run/pg", "PGPORT", "6000");
+            assertThat(socket("user=u dbname=d", env)).isEqualTo("/run/pg/.s.PGSQL.6000");
+            assertThat(socket("host=/tmp user=u", env)).isEqualTo("/tmp/.s.PGSQL.6000");
+            assertThat(socket("port=7000", env)).isEqualTo("/run/pg/.s.PGSQL.7000");
+            assertThat(ConnInfo.parse("host=pg1").toJdbc(env, "a").unixSocket()).isEmpty();
+            assertThat(ConnInfo.parse("user=u").toJdbc(Map.of("PGHOST", "pg1"), "a").url())
+                    .isEqualTo("jdbc:postgresql://pg1:5432/u");
+        }
+
+        @Test
+        void connects_over_tcp_when_hostaddr_is_given_with_a_socket_folder() {
+            JdbcTarget target = ConnInfo.parse("host=/tmp hostaddr=127.0.0.1").toJdbc(NO_ENV, "a");
+            assertThat(target.unixSocket()).isEmpty();
+            assertThat(target.properties()).doesNotContainKey("socketFactory");
+        }
+
+        @Test
+        void ignores_ssl_and_gss_modes_on_a_socket_and_passes_requirepeer_on() {
+            assertThat(ConnInfo.parse("host=/tmp sslmode=require gssencmode=require requirepeer=postgres")
+                    .toJdbc(NO_ENV, "a").properties())
+                    .containsEntry("sslmode", "disable").containsEntry("gssEncMode", "disable")
+                    .containsEntry(UnixSocketFactory.REQUIRE_PEER, "postgres");
+            assertThat(ConnInfo.parse("host=pg1 requirepeer=postgres").toJdbc(NO_ENV, "a").properties())
+                    .doesNotContainKey(UnixSocketFactory.REQUIRE_PEER);
+        }
+
+        @Test
+        void gives_pgjdbc_the_socket_host_port_and_database_in_properties() {
+            String dbname = "my db/with?odd&chars+%é";
+            JdbcTarget target = ConnInfo.parse("host=/tmp/pg port=5433 dbname=" + ConnInfo.quote(dbname))
+                    .toJdbc(NO_ENV, "a");
+            Properties parsed = Driver.parseURL(target.url(), target.toProperties());
+            assertThat(parsed).isNotNull();
+            assertThat(parsed.getProperty("PGDBNAME")).isEqualTo(dbname);
+            assertThat(parsed.getProperty("PGHOST")).isEqualTo("/tmp/pg");
+            assertThat(parsed.getProperty("PGPORT")).isEqualTo("5433");
+        }
+
+        @Test
+        void refuses_a_socket_among_several_hosts_and_sockets_java_cannot_reach() {
+            assertThatThrownBy(() -> ConnInfo.parse("host=h1,/tmp port=1").toJdbc(NO_ENV, "a"))
                     .isInstanceOf(BarmanException.class)
-                    .hasMessage("conninfo: host \"/var/run/postgresql\" is a Unix-domain socket, which the PostgreSQL "
-                            + "JDBC driver cannot use; use host=127.0.0.1 (or the server's TCP host name) and allow it "
-                            + "in pg_hba.conf");
-            assertThatThrownBy(() -> ConnInfo.parse("dbname=postgres").toJdbc(NO_ENV, "a"))
-                    .hasMessageContaining("no host given")
-                    .hasMessageContaining("host=127.0.0.1");
+                    .hasMessage("conninfo: host number 2 of 2 is the Unix-domain socket folder \"/tmp\", and Barman "
+                            + "connects through a socket only when it is the one host; give that folder alone, or "
+                            + "only TCP hosts");
             assertThatThrownBy(() -> ConnInfo.parse("host=h1, port=1").toJdbc(NO_ENV, "a"))
-                    .hasMessageContaining("host number 2 is empty");
+                    .hasMessageContaining("host number 2 of 2 is empty, which means the Unix-domain socket folder "
+                            + "/var/run/postgresql");
+            assertThatThrownBy(() -> ConnInfo.parse("dbname=x").toJdbc(Map.of("PGHOST", "/a,/b"), "a"))
+                    .hasMessageContaining("host number 1 of 2 is the Unix-domain socket folder \"/a\"");
             assertThatThrownBy(() -> ConnInfo.parse("host=@abstract").toJdbc(NO_ENV, "a"))
-                    .hasMessageContaining("Unix-domain socket");
-            assertThatThrownBy(() -> ConnInfo.parse("dbname=x").toJdbc(Map.of("PGHOST", "/tmp"), "a"))
-                    .hasMessageContaining("host \"/tmp\" is a Unix-domain socket");
+                    .hasMessage("conninfo: host \"@abstract\" is a Unix-domain socket in the abstract namespace, "
+                            + "which Java cannot connect to; give the socket's folder (unix_socket_directories) or a "
+                            + "TCP host");
+            assertThatThrownBy(() -> ConnInfo.parse("host=tmp/pg").toJdbc(NO_ENV, "a"))
+                    .hasMessage("conninfo: host \"tmp/pg\" is not a host name, an IP address or a Unix-domain "
+                            + "socket folder");
+        }
+
+        private static String socket(String conninfo, Map<String, String> environment) {
+            return ConnInfo.parse(conninfo).toJdbc(environment, "a").unixSocket().orElseThrow().toString();
         }
 
         @Test
