@@ -64,7 +64,10 @@ public final class ConfigOptions {
     public static final ConfigOption<String> CONNINFO = add("conninfo", SERVER, null,
             "a libpq connection string (key=value pairs or a postgresql:// URI)",
             "How Barman connects to PostgreSQL as a superuser (or a user with the backup privileges). "
-                    + "application_name is barman unless set here.", ValueParsers.text(), null);
+                    + "application_name is barman unless set here. A host that is a folder (or no host at all: "
+                    + "/var/run/postgresql) connects through PostgreSQL's Unix-domain socket, with peer "
+                    + "authentication and no password; PGHOST, PGPORT, PGUSER, PGPASSWORD and the password file "
+                    + "fill in what the conninfo leaves out, as with libpq.", ValueParsers.text(), null);
     /** The server's folder. */
     public static final ConfigOption<Path> BACKUP_DIRECTORY = add("backup_directory", SERVER,
             "%(barman_home)s/%(name)s", "an absolute path", "Folder of everything Barman keeps for this server.",
