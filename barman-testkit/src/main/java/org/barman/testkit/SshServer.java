@@ -77,6 +77,7 @@ public final class SshServer implements AutoCloseable {
     /**
      * Generates the keys and starts sshd; it accepts the client key for {@code postgres} and the JVM's user.
      *
+     * @return the running server
      * @throws IllegalStateException when the JVM is not root, or sshd does not start (with its log)
      */
     public static SshServer start() {
@@ -163,7 +164,10 @@ public final class SshServer implements AutoCloseable {
         return String.join(" ", sshArguments(user, clientKey));
     }
 
-    /** @return {@link #sshCommand(String)} as separate arguments, for a {@link ProcessBuilder} */
+    /**
+     * @param user the remote (OS) user to log in as
+     * @return {@link #sshCommand(String)} as separate arguments, for a {@link ProcessBuilder}
+     */
     public List<String> sshArguments(String user) {
         return sshArguments(user, clientKey);
     }

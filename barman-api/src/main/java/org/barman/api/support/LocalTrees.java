@@ -210,7 +210,10 @@ public final class LocalTrees {
         });
     }
 
-    /** @return the cause of an I/O error in words, without the paths that NIO puts in its messages */
+    /**
+     * @param e an I/O error
+     * @return its cause in words, without the paths that NIO puts in its messages
+     */
     public static String reason(IOException e) {
         if (e instanceof NoSuchFileException) {
             return "no such file or folder";
