@@ -23,8 +23,14 @@ public interface Transport extends AutoCloseable {
      * <li>regular files keep their content, permission bits and modification time; folders, empty ones too,
      * keep their permission bits and modification time; symbolic links are copied as links with the same target,
      * never followed (the {@code pg_tblspc} links); other kinds of files (sockets, pipes) are skipped;
-     * <li>a file or folder that vanishes during the copy is skipped, and a file that changes size while it is
-     * read is copied as it is then: PostgreSQL changes its files while it runs and replays WAL over them;
+     * <li>during a pull, a file or folder that vanishes is skipped, and a file that changes size while it is
+     * read is copied as it is then: PostgreSQL changes its files while it runs and replays WAL over them (a push
+     * is stricter, see {@link #push(CopyJob, CopyListener)});
+     * <li>nothing is written outside the destination, and nothing through a link: the names the other side
+     * lists or sends are refused, failing the copy with a message naming the entry, when one is absolute, empty
+     * (other than the copied folder itself), has a {@code .} or {@code ..} component, is listed twice, or is not
+     * inside a folder it listed before ({@link org.barman.api.support.TreePaths}); a link already at the place of
+     * an entry is replaced, never written through ({@link org.barman.api.support.LocalTrees#inside});
      * <li>a destination that already exists (a retry) is made a copy of the source: what is not in the source is
      * removed, except what an exclusion matches;
      * <li>when the call returns, what it wrote is on stable storage (fsynced), so that the caller may declare a
@@ -41,13 +47,18 @@ public interface Transport extends AutoCloseable {
 
     /**
      * Copies a tree of the backup host ({@link CopyJob#localPath()}) to the remote side, creating the remote
-     * folder and its parents, with the guarantees listed on {@link #pull(CopyJob, CopyListener)}.
+     * folder and its parents, with the guarantees listed on {@link #pull(CopyJob, CopyListener)}, except one: the
+     * source of a push is a backup, for a recovery, and must not change while it is copied. A file or folder of
+     * it that vanishes during the copy (the backup deleted meanwhile), a file whose size differs from the one the
+     * copy listed, or an entry that became another kind of entry fails the push, with a message naming it, instead
+     * of leaving an incomplete copy that looks like a recovered server
+     * ({@link org.barman.api.support.SourceChanges#FATAL}).
      *
      * @param job what to copy; reuse does not apply
      * @param listener hears progress
      * @return what was copied
-     * @throws BarmanException when the local folder does not exist, the remote side cannot be reached, or a file
-     *     cannot be written, naming the path
+     * @throws BarmanException when the local folder does not exist, the remote side cannot be reached, a file
+     *     cannot be written, or the source changed during the copy, naming the path
      */
     CopyResult push(CopyJob job, CopyListener listener);
 

@@ -31,6 +31,11 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  *
+ * <p>For tests of what a compromised PostgreSQL host could answer, {@link #startWithFakeCommands()} starts one
+ * whose sessions find {@link #fakeCommands()} first on their {@code PATH}: a script written there with
+ * {@link #fakeCommand(String, String)} (a {@code find} that lists hostile entries, a {@code tar} that sends a crafted
+ * stream) runs instead of the real command.
+ *
  * <p>sshd must start as root (it switches to the user who logs in); {@link #start()} fails clearly otherwise.
  * The private key file belongs to the JVM's user (mode 0600, as ssh demands); for an ssh client run as
  * another OS user (an {@code archive_command} running as {@code postgres}), use
@@ -44,6 +49,8 @@ public final class SshServer implements AutoCloseable {
     private static final Path SSHD = Path.of("/usr/sbin/sshd");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final int BIND_ATTEMPTS = 5;
+    /** The rest of a session's PATH after the fake commands: Debian's default for users. */
+    private static final String SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
 
     private final Path workDir;
     private final Path hostKey;
@@ -52,13 +59,15 @@ public final class SshServer implements AutoCloseable {
     private final Path log;
     private final Runnable emergencyStop = this::emergencyStop;
     private final Set<String> allowedUsers;
+    private final Path fakeCommands;
     private int port;
     private Process sshd;
     private boolean closed;
 
-    private SshServer(Path workDir, Set<String> allowedUsers) {
+    private SshServer(Path workDir, Set<String> allowedUsers, boolean withFakeCommands) {
         this.workDir = workDir;
         this.allowedUsers = allowedUsers;
+        this.fakeCommands = withFakeCommands ? workDir.resolve("fake-commands") : null;
         this.hostKey = workDir.resolve("ssh_host_ed25519_key");
         this.clientKey = workDir.resolve("client_ed25519");
         this.knownHosts = workDir.resolve("known_hosts");
@@ -68,9 +77,25 @@ public final class SshServer implements AutoCloseable {
     /**
      * Generates the keys and starts sshd; it accepts the client key for {@code postgres} and the JVM's user.
      *
+     * @return the running server
      * @throws IllegalStateException when the JVM is not root, or sshd does not start (with its log)
      */
     public static SshServer start() {
+        return start(false);
+    }
+
+    /**
+     * Like {@link #start()}, but every session's {@code PATH} begins with {@link #fakeCommands()}, so that a test can
+     * replace a remote command with a script of its own ({@link #fakeCommand(String, String)}).
+     *
+     * @return the running server
+     * @throws IllegalStateException when the JVM is not root, or sshd does not start (with its log)
+     */
+    public static SshServer startWithFakeCommands() {
+        return start(true);
+    }
+
+    private static SshServer start(boolean withFakeCommands) {
         if (!ClusterUser.jvmIsRoot()) {
             throw new IllegalStateException("SshServer must run as root: sshd switches to the user who logs in");
         }
@@ -78,7 +103,7 @@ public final class SshServer implements AutoCloseable {
             throw new IllegalStateException(SSHD + " is missing: apt-get install -y openssh-server");
         }
         Set<String> users = new LinkedHashSet<>(List.of(ClusterUser.POSTGRES, System.getProperty("user.name")));
-        SshServer server = new SshServer(TempFolders.create("barman-sshd-"), Set.copyOf(users));
+        SshServer server = new SshServer(TempFolders.create("barman-sshd-"), Set.copyOf(users), withFakeCommands);
         LastResort.register(server.emergencyStop);
         try {
             server.prepare(users);
@@ -139,7 +164,10 @@ public final class SshServer implements AutoCloseable {
         return String.join(" ", sshArguments(user, clientKey));
     }
 
-    /** @return {@link #sshCommand(String)} as separate arguments, for a {@link ProcessBuilder} */
+    /**
+     * @param user the remote (OS) user to log in as
+     * @return {@link #sshCommand(String)} as separate arguments, for a {@link ProcessBuilder}
+     */
     public List<String> sshArguments(String user) {
         return sshArguments(user, clientKey);
     }
@@ -169,6 +197,50 @@ public final class SshServer implements AutoCloseable {
             throw new UncheckedIOException("cannot give the client key to OS user " + localOsUser + ": " + e.getMessage(), e);
         }
         return String.join(" ", sshArguments(remoteUser, key));
+    }
+
+    /**
+     * @return the folder first on every session's {@code PATH} (readable by every allowed user)
+     * @throws IllegalStateException when the server was not started with {@link #startWithFakeCommands()}
+     */
+    public Path fakeCommands() {
+        if (fakeCommands == null) {
+            throw new IllegalStateException("this sshd has no fake commands: start it with startWithFakeCommands()");
+        }
+        return fakeCommands;
+    }
+
+    /**
+     * Writes an executable script into {@link #fakeCommands()}, replacing one of the same name: remote sessions that
+     * run {@code name} through their {@code PATH} run it instead of the real command until it is removed.
+     *
+     * @param name the command it replaces, such as {@code find}
+     * @param script the script, starting with its {@code #!} line
+     * @return the script's path
+     */
+    public Path fakeCommand(String name, String script) {
+        Path file = fakeCommands().resolve(name);
+        try {
+            Files.writeString(file, script, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the fake command " + file + ": " + e.getMessage(), e);
+        }
+        return file;
+    }
+
+    /**
+     * Removes a fake command (and anything else of that name in {@link #fakeCommands()}): sessions run the real
+     * command again.
+     *
+     * @param name the command
+     */
+    public void removeFakeCommand(String name) {
+        try {
+            Files.deleteIfExists(fakeCommands().resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the fake command " + name + ": " + e.getMessage(), e);
+        }
     }
 
     /** @return sshd's log (connections, authentication failures) */
@@ -232,6 +304,10 @@ public final class SshServer implements AutoCloseable {
                 Files.setPosixFilePermissions(authorized, PosixFilePermissions.fromString("rw-r--r--"));
             }
             Files.createFile(log);
+            if (fakeCommands != null) {
+                Files.createDirectories(fakeCommands);
+                Files.setPosixFilePermissions(fakeCommands, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare sshd in " + workDir + ": " + e.getMessage(), e);
         }
@@ -302,7 +378,7 @@ public final class SshServer implements AutoCloseable {
                 "MaxStartups 50:30:100",
                 "AllowUsers " + String.join(" ", allowedUsers),
                 "Subsystem sftp internal-sftp",
-                "");
+                fakeCommands == null ? "" : "SetEnv PATH=" + fakeCommands + ":" + SYSTEM_PATH + "\n");
         try {
             Files.writeString(config, text, StandardCharsets.UTF_8);
         } catch (IOException e) {

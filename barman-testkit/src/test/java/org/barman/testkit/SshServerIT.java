@@ -154,6 +154,24 @@ class SshServerIT {
         }).isInstanceOf(ConnectException.class);
     }
 
+    @Test
+    void a_fake_command_runs_instead_of_the_real_one_until_it_is_removed() {
+        try (SshServer faking = SshServer.startWithFakeCommands()) {
+            faking.fakeCommand("find", "#!/bin/sh\necho fake find \"$@\"\n");
+            ProcessResult faked = run(withRemoteCommand(faking.sshArguments("postgres"), "find", "/proc/self", "-maxdepth",
+                    "0"));
+            faking.removeFakeCommand("find");
+            ProcessResult real = run(withRemoteCommand(faking.sshArguments("postgres"), "find", "/proc/self",
+                    "-maxdepth", "0"));
+
+            assertThat(faked.succeeded()).as(faked.output()).isTrue();
+            assertThat(faked.stdout().trim()).isEqualTo("fake find /proc/self -maxdepth 0");
+            assertThat(real.succeeded()).as(real.output()).isTrue();
+            assertThat(real.stdout().trim()).isEqualTo("/proc/self");
+        }
+        assertThatThrownBy(sshd::fakeCommands).isInstanceOf(IllegalStateException.class);
+    }
+
     private static List<String> withRemoteCommand(List<String> ssh, String... remote) {
         List<String> command = new ArrayList<>(ssh);
         command.addAll(Arrays.asList(remote));

@@ -14,6 +14,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
@@ -26,10 +27,17 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
+import org.barman.api.BarmanException;
+
 /**
  * Writes the entries of a tree being copied on this host: each new file, folder or link replaces whatever a
  * previous attempt left at its path, and a file is never written in place (it may be a hard link into the previous
  * backup). What is being written stays readable by its owner only until the copy gives it its own bits.
+ *
+ * <p>A copy never writes through a link: {@link #inside(Path, String)} gives an entry's path only once its path is
+ * one {@link TreePaths} accepts and every folder between the destination and the entry is a real folder, and the
+ * entry itself is created without following a link at its place ({@code O_NOFOLLOW}, {@code O_EXCL}), which is
+ * replaced instead.
  */
 public final class LocalTrees {
 
@@ -40,6 +48,8 @@ public final class LocalTrees {
             PosixFilePermissions.asFileAttribute(EnumSet.of(OWNER_READ, OWNER_WRITE));
     private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FOLDER =
             PosixFilePermissions.asFileAttribute(PRIVATE_FOLDER_MODE);
+    private static final Set<OpenOption> NEW_FILE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            NOFOLLOW_LINKS);
 
     private LocalTrees() {
     }
@@ -54,13 +64,49 @@ public final class LocalTrees {
      */
     public static FileChannel createFile(Path file) throws IOException {
         try {
-            return FileChannel.open(file, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                    PRIVATE_FILE);
+            return FileChannel.open(file, NEW_FILE, PRIVATE_FILE);
         } catch (FileAlreadyExistsException e) {
             deleteTree(file);
-            return FileChannel.open(file, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                    PRIVATE_FILE);
+            return FileChannel.open(file, NEW_FILE, PRIVATE_FILE);
         }
+    }
+
+    /**
+     * The path of an entry of a copy, checked so that writing it stays in the copy's destination: the relative
+     * path is one {@link TreePaths} accepts, and each folder on the way from the destination to the entry that
+     * exists is a folder, not a link (a link left by an earlier attempt, or made by this copy) nor a file.
+     *
+     * @param destination the folder the copy writes
+     * @param relativePath the entry's path relative to it, with {@code /} separators; empty for the destination
+     * @return the entry's path in the destination
+     * @throws BarmanException when the relative path is unsafe, or a folder on the way is a link or a file, naming
+     *     it
+     * @throws IOException when a folder on the way cannot be examined
+     */
+    public static Path inside(Path destination, String relativePath) throws IOException {
+        if (relativePath.isEmpty()) {
+            return destination;
+        }
+        TreePaths.requireSafe(relativePath, "the copy into " + destination);
+        Path folder = destination;
+        int start = 0;
+        int slash;
+        while ((slash = relativePath.indexOf('/', start)) >= 0) {
+            folder = folder.resolve(relativePath.substring(start, slash));
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(folder, BasicFileAttributes.class, NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                break;
+            }
+            if (!attributes.isDirectory()) {
+                throw new BarmanException("refusing to write " + destination.resolve(relativePath) + ": " + folder
+                        + " is " + (attributes.isSymbolicLink() ? "a link" : "not a folder") + ", and a copy never "
+                        + "writes through one");
+            }
+            start = slash + 1;
+        }
+        return destination.resolve(relativePath);
     }
 
     /**
@@ -164,7 +210,10 @@ public final class LocalTrees {
         });
     }
 
-    /** @return the cause of an I/O error in words, without the paths that NIO puts in its messages */
+    /**
+     * @param e an I/O error
+     * @return its cause in words, without the paths that NIO puts in its messages
+     */
     public static String reason(IOException e) {
         if (e instanceof NoSuchFileException) {
             return "no such file or folder";

@@ -1,6 +1,7 @@
 package org.barman.api.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,6 +12,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
+import org.barman.api.BarmanException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +33,42 @@ class LocalTreesTest {
         assertThat(Files.readString(previous)).isEqualTo("the previous backup's copy");
         assertThat(Files.readString(file)).isEqualTo("new");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void aNewFileReplacesALinkAtItsPlaceInsteadOfWritingThroughIt() throws IOException {
+        Path outside = Files.writeString(folder.resolve("outside"), "precious");
+        Path file = Files.createSymbolicLink(folder.resolve("file"), outside);
+
+        try (FileChannel channel = LocalTrees.createFile(file)) {
+            channel.write(ByteBuffer.wrap("new".getBytes(StandardCharsets.UTF_8)));
+        }
+
+        assertThat(Files.readString(outside)).isEqualTo("precious");
+        assertThat(Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)).isTrue();
+    }
+
+    @Test
+    void insideRefusesAPathThroughALinkOrAFileAndUnsafePaths() throws IOException {
+        Path destination = Files.createDirectories(folder.resolve("data/base/1").getParent().getParent());
+        Files.createDirectories(destination.resolve("base/1"));
+        Files.createSymbolicLink(destination.resolve("link"), folder);
+        Files.writeString(destination.resolve("file"), "x");
+
+        assertThat(LocalTrees.inside(destination, "")).isEqualTo(destination);
+        assertThat(LocalTrees.inside(destination, "base/1/1259")).isEqualTo(destination.resolve("base/1/1259"));
+        assertThat(LocalTrees.inside(destination, "link")).as("the entry itself may be a link: it is replaced")
+                .isEqualTo(destination.resolve("link"));
+        assertThat(LocalTrees.inside(destination, "missing/deeper/file")).isEqualTo(
+                destination.resolve("missing/deeper/file"));
+        assertThatThrownBy(() -> LocalTrees.inside(destination, "link/file")).isInstanceOf(BarmanException.class)
+                .hasMessageContaining(destination.resolve("link") + " is a link");
+        assertThatThrownBy(() -> LocalTrees.inside(destination, "file/x")).isInstanceOf(BarmanException.class)
+                .hasMessageContaining(destination.resolve("file") + " is not a folder");
+        assertThatThrownBy(() -> LocalTrees.inside(destination, "../outside")).isInstanceOf(BarmanException.class)
+                .hasMessageContaining("'../outside'");
+        assertThatThrownBy(() -> LocalTrees.inside(destination, "/etc/passwd")).isInstanceOf(BarmanException.class)
+                .hasMessageContaining("absolute");
     }
 
     @Test

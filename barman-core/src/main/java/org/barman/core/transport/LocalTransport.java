@@ -16,6 +16,7 @@ import org.barman.api.CopyResult;
 import org.barman.api.Exclusions;
 import org.barman.api.ReuseMode;
 import org.barman.api.Transport;
+import org.barman.api.support.SourceChanges;
 
 /**
  * The transport for a PostgreSQL server on the backup host itself: the "remote" side is this host, so a copy is
@@ -33,6 +34,9 @@ import org.barman.api.Transport;
  * copied durably in 0.8-1.2 times the time of {@code cp -a && sync -f}, which is the price of writing the data to
  * the disk; the same copy without fsync takes 50-65 % of that time. One {@code syncfs} at the end would be cheaper
  * for trees of many small files, but Java cannot call it and it flushes the whole file system.
+ *
+ * <p>A pull skips what vanishes from the running PostgreSQL's folder; a push (a recovery) fails when a file of the
+ * backup vanishes or changes while it is copied ({@link SourceChanges}).
  *
  * <p>Files are owned by the user running Barman (ownership is not copied). Instances are thread-safe; each call
  * is independent.
@@ -69,16 +73,18 @@ public final class LocalTransport implements Transport {
 
     @Override
     public CopyResult pull(CopyJob job, CopyListener listener) {
-        return copy(Path.of(job.remotePath()), job.localPath(), job, job.reuseMode(), job.reference(), listener);
+        return copy(Path.of(job.remotePath()), job.localPath(), job, job.reuseMode(), job.reference(),
+                SourceChanges.TOLERATED, listener);
     }
 
     @Override
     public CopyResult push(CopyJob job, CopyListener listener) {
-        return copy(job.localPath(), Path.of(job.remotePath()), job, ReuseMode.OFF, null, listener);
+        return copy(job.localPath(), Path.of(job.remotePath()), job, ReuseMode.OFF, null, SourceChanges.FATAL,
+                listener);
     }
 
     private CopyResult copy(Path source, Path target, CopyJob job, ReuseMode reuseMode, Path reference,
-            CopyListener listener) {
+            SourceChanges changes, CopyListener listener) {
         Exclusions exclusions;
         try {
             exclusions = Exclusions.of(job.exclusions());
@@ -86,7 +92,7 @@ public final class LocalTransport implements Transport {
             throw new BarmanException("cannot copy " + source + ": " + e.getMessage(), e);
         }
         TreeCopy.Settings settings = new TreeCopy.Settings(source, target, exclusions, reuseMode, reference,
-                job.bandwidthLimitKbps(), parallelJobs, durable);
+                job.bandwidthLimitKbps(), parallelJobs, durable, changes);
         return new TreeCopy(settings, listener == null ? CopyListener.NONE : listener).run();
     }
 

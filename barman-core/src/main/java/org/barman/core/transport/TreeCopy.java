@@ -22,7 +22,10 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -39,6 +42,7 @@ import org.barman.api.Exclusions;
 import org.barman.api.ReuseMode;
 import org.barman.api.support.FileSyncer;
 import org.barman.api.support.LocalTrees;
+import org.barman.api.support.SourceChanges;
 import org.barman.api.support.Throttle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +58,11 @@ import org.slf4j.LoggerFactory;
  * and folders are created readable by their owner only and get the source's permission bits once written. Written
  * files are fsynced on {@link FileSyncer}'s threads while the copy goes on (large ones start their write-back every
  * 64 MiB), folders at the end.
+ *
+ * <p>What the source may do meanwhile is the caller's choice ({@link SourceChanges}): a pull reads a running
+ * PostgreSQL and skips what vanishes; a push reads a backup, and then the plan's walk remembers every entry, so that
+ * one that vanishes, changes size or becomes something else before the copy reads it fails the copy, naming it.
+ * Every entry is written at a path {@link LocalTrees#inside} checked, never through a link.
  *
  * <p>A copy that fails leaves what it wrote: the caller marks the backup failed, and a retry into the same folder
  * makes it a copy of the source (files the source no longer has are removed, files are replaced, never written
@@ -82,9 +91,14 @@ final class TreeCopy {
      * @param bandwidthLimitKbps KB/s for the whole copy, 0 for none
      * @param parallelJobs how many threads copy files (1 or more)
      * @param durable whether to fsync what was written before returning
+     * @param changes what a change of the source during the copy does
      */
     record Settings(Path source, Path target, Exclusions exclusions, ReuseMode reuseMode, Path reference,
-            long bandwidthLimitKbps, int parallelJobs, boolean durable) {
+            long bandwidthLimitKbps, int parallelJobs, boolean durable, SourceChanges changes) {
+    }
+
+    /** What the plan saw of an entry, for a copy whose source must not change. */
+    private record Planned(String kind, long size) {
     }
 
     /** One folder written, whose attributes are set once its content is complete. */
@@ -106,6 +120,9 @@ final class TreeCopy {
     private final boolean durable;
     private final Throttle throttle;
     private final CopyListener listener;
+    private final SourceChanges changes;
+    /** The plan's entries not met yet by the copy, when changes are fatal; null otherwise. */
+    private final Map<String, Planned> unseen;
 
     private final LongAdder files = new LongAdder();
     private final LongAdder bytes = new LongAdder();
@@ -129,6 +146,8 @@ final class TreeCopy {
         this.durable = settings.durable();
         this.throttle = settings.bandwidthLimitKbps() > 0 ? new Throttle(settings.bandwidthLimitKbps()) : null;
         this.listener = listener;
+        this.changes = settings.changes();
+        this.unseen = changes == SourceChanges.FATAL ? new ConcurrentHashMap<>() : null;
     }
 
     /**
@@ -162,6 +181,7 @@ final class TreeCopy {
             walk(source, "", copyEntry);
             awaitWorkers();
             rethrowFailure();
+            checkNothingVanished();
             removeExtraneous();
             applyFolderAttributes();
             if (syncer != null) {
@@ -232,12 +252,53 @@ final class TreeCopy {
         long[] counts = new long[2];
         walk(source, "", new Visitor() {
             @Override
+            public void folder(String relativePath, Path path, PosixFileAttributes attributes) {
+                remember(relativePath, attributes);
+            }
+
+            @Override
             public void file(String relativePath, Path path, PosixFileAttributes attributes) {
                 counts[0]++;
                 counts[1] += attributes.size();
+                remember(relativePath, attributes);
+            }
+
+            @Override
+            public void link(String relativePath, Path path, PosixFileAttributes attributes) {
+                remember(relativePath, attributes);
             }
         });
         listener.planned(counts[0], counts[1]);
+    }
+
+    private void remember(String relativePath, PosixFileAttributes attributes) {
+        if (unseen != null) {
+            unseen.put(relativePath, new Planned(SourceChanges.kindOf(attributes), attributes.size()));
+        }
+    }
+
+    /** An entry the copy meets: it must be what the plan saw, when the source must not change. */
+    private void met(String relativePath, Path path, PosixFileAttributes attributes) {
+        if (unseen == null) {
+            return;
+        }
+        Planned planned = unseen.remove(relativePath);
+        if (planned == null) {
+            return;
+        }
+        String kind = SourceChanges.kindOf(attributes);
+        if (!planned.kind().equals(kind)) {
+            changes.changedKind(path.toString(), planned.kind(), kind);
+        } else if (attributes.isRegularFile() && planned.size() != attributes.size()) {
+            changes.resized(path.toString(), planned.size(), attributes.size());
+        }
+    }
+
+    /** What the plan saw and the copy did not meet vanished in between. */
+    private void checkNothingVanished() {
+        if (unseen != null && !unseen.isEmpty()) {
+            changes.vanished(source.resolve(new TreeSet<>(unseen.keySet()).first()).toString());
+        }
     }
 
     // ---- the walk
@@ -262,6 +323,7 @@ final class TreeCopy {
         try {
             entries = Files.newDirectoryStream(folder);
         } catch (NoSuchFileException | NotDirectoryException e) {
+            changes.vanished(folder.toString());
             LOG.debug("The folder {} vanished during the copy: skipped", folder);
             return;
         } catch (AccessDeniedException e) {
@@ -276,6 +338,7 @@ final class TreeCopy {
                 try {
                     attributes = Files.readAttributes(entry, PosixFileAttributes.class, NOFOLLOW_LINKS);
                 } catch (NoSuchFileException e) {
+                    changes.vanished(entry.toString());
                     LOG.debug("{} vanished during the copy: skipped", entry);
                     continue;
                 }
@@ -295,6 +358,7 @@ final class TreeCopy {
             }
         } catch (DirectoryIteratorException e) {
             if (e.getCause() instanceof NoSuchFileException) {
+                changes.vanished(folder.toString());
                 LOG.debug("The folder {} vanished during the copy: skipped", folder);
                 return;
             }
@@ -305,6 +369,7 @@ final class TreeCopy {
     private final Visitor copyEntry = new Visitor() {
         @Override
         public void folder(String relativePath, Path path, PosixFileAttributes attributes) {
+            met(relativePath, path, attributes);
             try {
                 TreeCopy.this.folder(relativePath, path, attributes);
             } catch (IOException e) {
@@ -315,11 +380,13 @@ final class TreeCopy {
         @Override
         public void file(String relativePath, Path path, PosixFileAttributes attributes)
                 throws InterruptedException {
+            met(relativePath, path, attributes);
             submit(() -> copyFile(relativePath, path, attributes));
         }
 
         @Override
         public void link(String relativePath, Path path, PosixFileAttributes attributes) {
+            met(relativePath, path, attributes);
             try {
                 copyLink(relativePath, path, attributes);
             } catch (IOException e) {
@@ -404,7 +471,7 @@ final class TreeCopy {
     // ---- writing the entries
 
     private void folder(String relativePath, Path path, PosixFileAttributes attributes) throws IOException {
-        Path folder = target.resolve(relativePath);
+        Path folder = LocalTrees.inside(target, relativePath);
         boolean existed = LocalTrees.ensureFolder(folder);
         folders.add(new Folder(folder, relativePath, attributes.permissions(), attributes.lastModifiedTime(),
                 existed));
@@ -415,10 +482,11 @@ final class TreeCopy {
         try {
             linkTarget = Files.readSymbolicLink(path);
         } catch (NoSuchFileException e) {
+            changes.vanished(path.toString());
             LOG.debug("{} vanished during the copy: skipped", path);
             return;
         }
-        Path link = target.resolve(relativePath);
+        Path link = LocalTrees.inside(target, relativePath);
         LocalTrees.createLink(link, linkTarget.toString());
         try {
             Files.getFileAttributeView(link, BasicFileAttributeView.class, NOFOLLOW_LINKS)
@@ -430,7 +498,7 @@ final class TreeCopy {
 
     private void copyFile(String relativePath, Path path, PosixFileAttributes attributes)
             throws IOException, InterruptedException {
-        Path file = target.resolve(relativePath);
+        Path file = LocalTrees.inside(target, relativePath);
         if (reference != null && reuse(relativePath, file, attributes)) {
             listener.fileDone(relativePath);
             return;
@@ -506,15 +574,23 @@ final class TreeCopy {
     }
 
     /**
-     * @return the bytes copied, or -1 when the source vanished before it could be opened
+     * @return the bytes copied, or -1 when the source vanished (or became a link) before it could be opened
      */
     private long copyContent(Path from, Path to, PosixFileAttributes attributes, Throttle limit)
             throws IOException, InterruptedException {
         FileChannel in;
         try {
-            in = FileChannel.open(from, StandardOpenOption.READ);
+            in = FileChannel.open(from, StandardOpenOption.READ, NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
+            changes.vanished(from.toString());
             LOG.debug("{} vanished during the copy: skipped", from);
+            return -1;
+        } catch (FileSystemException e) {
+            if (!Files.isSymbolicLink(from)) {
+                throw e;
+            }
+            changes.changedKind(from.toString(), "a file", "a link");
+            LOG.debug("{} became a link during the copy: skipped", from);
             return -1;
         }
         long position = 0;
@@ -535,6 +611,9 @@ final class TreeCopy {
                     if (limit != null) {
                         limit.consumed(moved);
                     }
+                }
+                if (position != attributes.size()) {
+                    changes.resized(from.toString(), attributes.size(), position);
                 }
                 Files.setPosixFilePermissions(to, attributes.permissions());
                 Files.getFileAttributeView(to, BasicFileAttributeView.class)

@@ -52,8 +52,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The checks follow {@link Transport#pull}'s Javadoc: content, permission bits and modification times of files
  * and folders, links copied as links, exclusions in rsync's form, reuse of a previous backup by hard link or copy,
- * an existing destination made a copy of the source, the bandwidth limit, vanished files, clear errors, and
- * {@link Transport#run(String)}'s exit code and outputs. The whole suite takes a few seconds; the bandwidth check
+ * an existing destination made a copy of the source, a link of the destination replaced and never written through,
+ * the bandwidth limit, vanished files (skipped by a pull, fatal for a push, as {@link Transport#push} says), clear
+ * errors, and {@link Transport#run(String)}'s exit code and outputs. The whole suite takes a few seconds; the bandwidth check
  * is the slowest (2 s).
  */
 public abstract class TransportContract {
@@ -499,6 +500,144 @@ public abstract class TransportContract {
                 "a folder that existed, after the push");
         assertEquals("9999\n", Files.readString(destination.resolve("postmaster.pid")));
         assertEquals(full(expected), result);
+    }
+
+    // ---- links in the destination
+
+    /**
+     * A destination left by an earlier attempt holds a link where the source has a folder: the copy replaces the link
+     * with a folder and never writes through it into what it points to.
+     */
+    @Test
+    void pullIntoADestinationWithALinkWhereTheSourceHasAFolderNeverWritesThroughIt() throws IOException {
+        Path source = SampleTree.at(remoteSide().resolve("pgdata"), 12)
+                .folder("base", "rwx------")
+                .file("base/canary", "from the source\n", "rw-------")
+                .seal().root();
+        Path outside = canaryFolder(localSide().resolve("outside"));
+        TreeSnapshot outsideBefore = TreeSnapshot.of(outside);
+        Path destination = Files.createDirectories(localSide().resolve("data"));
+        Files.createSymbolicLink(destination.resolve("base"), outside);
+
+        try (Transport transport = transport(Map.of())) {
+            pull(transport, CopyJob.of(remotePath(source), destination), CopyListener.NONE);
+        }
+
+        TreeSnapshot.assertSame(TreeSnapshot.of(source), TreeSnapshot.of(destination), "the pulled tree");
+        TreeSnapshot.assertSame(outsideBefore, TreeSnapshot.of(outside), "what the destination's link pointed to");
+    }
+
+    /** The same for a push: a link in the recovery's destination is replaced, never written through. */
+    @Test
+    void pushIntoADestinationWithALinkWhereTheBackupHasAFolderNeverWritesThroughIt() throws IOException {
+        Path backup = SampleTree.at(localSide().resolve("base/1/data"), 13)
+                .folder("base", "rwx------")
+                .file("base/canary", "from the backup\n", "rw-------")
+                .seal().root();
+        Path outside = canaryFolder(remoteSide().resolve("outside"));
+        Path destination = Files.createDirectories(remoteSide().resolve("pgdata"));
+        Files.createSymbolicLink(destination.resolve("base"), outside);
+        handOverToRemote(remoteSide());
+        TreeSnapshot outsideBefore = TreeSnapshot.of(outside);
+
+        try (Transport transport = transport(Map.of())) {
+            push(transport, CopyJob.of(remotePath(destination), backup), CopyListener.NONE);
+        }
+
+        TreeSnapshot.assertSame(TreeSnapshot.of(backup), TreeSnapshot.of(destination), "the pushed tree");
+        TreeSnapshot.assertSame(outsideBefore, TreeSnapshot.of(outside), "what the destination's link pointed to");
+    }
+
+    private static Path canaryFolder(Path folder) throws IOException {
+        return SampleTree.at(folder, 14)
+                .file("canary", "must stay as it is\n", "rw-r-----")
+                .folder("nest", "rwx------")
+                .file("nest/egg", "must stay too\n", "rw-------")
+                .seal().root();
+    }
+
+    // ---- a push copies a backup, which must not change
+
+    /**
+     * A push copies a backup for a recovery: a file of it that vanishes during the copy (the backup deleted
+     * meanwhile) must fail the push, naming the file, instead of leaving an incomplete copy that looks complete. As
+     * in {@link #filesThatVanishOrChangeSizeDuringThePullDoNotFailIt}, the files go at the first progress event,
+     * under a bandwidth limit, with two parallel jobs.
+     */
+    @Test
+    void aSourceFileThatVanishesDuringThePushFailsIt() throws IOException {
+        SampleTree tree = SampleTree.at(localSide().resolve("base/1/data"), 15)
+                .randomFile("0-first", 512 * 1024, "rw-------")
+                .folder("vanishing", "rwx------");
+        for (int i = 0; i < 100; i++) {
+            tree.randomFile(String.format(Locale.ROOT, "vanishing/f%03d", i), 4096, "rw-------");
+        }
+        Path backup = tree.seal().root();
+        Path destination = remoteSide().resolve("recovered/pgdata");
+        RecordingListener listener = new RecordingListener(() -> {
+            try {
+                deleteContent(backup.resolve("vanishing"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, readsAheadOfProgress());
+
+        try (Transport transport = transport(Map.of("parallel_jobs", "2"))) {
+            BarmanException error = assertThrows(BarmanException.class, () -> push(transport,
+                    new CopyJob(remotePath(destination), backup, List.of(), ReuseMode.OFF, null, 1000), listener),
+                    "a push whose source files vanished must fail");
+            assertTrue(error.getMessage().contains("vanishing/f") && error.getMessage().contains("vanish"),
+                    "the message should name a vanished file: " + error.getMessage());
+        }
+    }
+
+    /** A file of the backup that shrinks once the push has planned the copy fails it, naming the file. */
+    @Test
+    void aSourceFileThatShrinksDuringThePushFailsIt() throws IOException {
+        Path backup = SampleTree.at(localSide().resolve("base/1/data"), 16)
+                .randomFile("PG_VERSION", 3, "rw-------")
+                .randomFile("shrinking", 256 * 1024, "rw-------")
+                .seal().root();
+        RecordingListener listener = new RecordingListener(() -> {
+            try {
+                Files.write(backup.resolve("shrinking"), new byte[100]);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, true);
+
+        assertThePushFailsNaming(backup, listener, "shrinking");
+    }
+
+    /** A file of the backup replaced by a folder once the push has planned the copy fails it, naming the file. */
+    @Test
+    void aSourceFileReplacedByAFolderDuringThePushFailsIt() throws IOException {
+        Path backup = SampleTree.at(localSide().resolve("base/1/data"), 17)
+                .randomFile("PG_VERSION", 3, "rw-------")
+                .randomFile("changing", 64 * 1024, "rw-------")
+                .seal().root();
+        RecordingListener listener = new RecordingListener(() -> {
+            try {
+                Files.delete(backup.resolve("changing"));
+                Files.createDirectory(backup.resolve("changing"));
+                Files.writeString(backup.resolve("changing/inside"), "a folder now\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, true);
+
+        assertThePushFailsNaming(backup, listener, "changing");
+    }
+
+    private void assertThePushFailsNaming(Path backup, RecordingListener listener, String file) throws IOException {
+        Path destination = remoteSide().resolve("recovered/pgdata");
+        try (Transport transport = transport(Map.of("parallel_jobs", "2"))) {
+            BarmanException error = assertThrows(BarmanException.class, () -> push(transport,
+                    CopyJob.of(remotePath(destination), backup), listener),
+                    "a push whose source changed must fail");
+            assertTrue(error.getMessage().contains(file), "the message should name " + file + ": "
+                    + error.getMessage());
+        }
     }
 
     // ---- limits and failures

@@ -1,13 +1,17 @@
 package org.barman.transport.rsync;
 
 import java.nio.ByteBuffer;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.barman.api.BarmanException;
 import org.barman.api.CopyListener;
 import org.barman.api.CopyResult;
 import org.barman.api.ReuseMode;
+import org.barman.api.support.SourceChanges;
+import org.barman.api.support.TreePaths;
 
 /**
  * Turns rsync's item lines of one copy, from any number of rsync processes, into the {@link CopyListener}'s events
@@ -15,13 +19,19 @@ import org.barman.api.ReuseMode;
  * same copy that names it again changes nothing), with its length as rsync saw it.
  *
  * <p>A file counts as reused when rsync took it from the previous backup with every attribute unchanged: hard-linked
- * ({@code hf}) with {@code reuse_backup = link}, copied locally ({@code cf}) with {@code copy}. Thread-safe.
+ * ({@code hf}) with {@code reuse_backup = link}, copied locally ({@code cf}) with {@code copy}.
+ *
+ * <p>Every item's name is checked ({@link TreePaths}): rsync's output naming something outside the copied folder
+ * fails the copy ({@link #requireSafe()}). For a copy whose source must not change (a push), {@link
+ * #requireAsListed} compares the items with the listing made before. Thread-safe.
  */
 final class CopyProgress {
 
     private final CopyListener listener;
     private final ReuseMode reuseMode;
-    private final Set<ByteBuffer> seen = ConcurrentHashMap.newKeySet();
+    private final String source;
+    private final Map<ByteBuffer, ItemizedLine> items = new ConcurrentHashMap<>();
+    private final AtomicReference<BarmanException> unsafe = new AtomicReference<>();
     private final LongAdder files = new LongAdder();
     private final LongAdder bytes = new LongAdder();
     private final LongAdder reusedFiles = new LongAdder();
@@ -30,10 +40,12 @@ final class CopyProgress {
     /**
      * @param listener hears each file once
      * @param reuseMode the copy's reuse mode (OFF for a push)
+     * @param source what prints the items, for messages, such as {@code rsync's output for postgres@pg:/pgdata}
      */
-    CopyProgress(CopyListener listener, ReuseMode reuseMode) {
+    CopyProgress(CopyListener listener, ReuseMode reuseMode, String source) {
         this.listener = listener;
         this.reuseMode = reuseMode;
+        this.source = source;
     }
 
     /**
@@ -43,7 +55,19 @@ final class CopyProgress {
      */
     void accept(byte[] line) {
         ItemizedLine item = ItemizedLine.parse(line);
-        if (item == null || !item.isFile() || !seen.add(ByteBuffer.wrap(item.name()))) {
+        if (item == null) {
+            return;
+        }
+        String path = item.path();
+        if (!path.isEmpty()) {
+            try {
+                TreePaths.requireSafe(path, source);
+            } catch (BarmanException e) {
+                unsafe.compareAndSet(null, e);
+                return;
+            }
+        }
+        if (item.isDeletion() || items.putIfAbsent(key(item.name()), item) != null || !item.isFile()) {
             return;
         }
         files.increment();
@@ -58,6 +82,46 @@ final class CopyProgress {
             listener.transferred(item.length());
         }
         listener.fileDone(item.text());
+    }
+
+    private static ByteBuffer key(byte[] name) {
+        int length = name.length > 1 && name[name.length - 1] == '/' ? name.length - 1 : name.length;
+        return ByteBuffer.wrap(name, 0, length).slice();
+    }
+
+    /** @throws BarmanException when an item read so far named something outside the copied folder, naming it */
+    void requireSafe() {
+        BarmanException first = unsafe.get();
+        if (first != null) {
+            throw new BarmanException(first.getMessage(), first);
+        }
+    }
+
+    /**
+     * Checks that the copy met every file of a listing made before it, as it was listed: a regular file of the same
+     * size.
+     *
+     * @param listing the source's listing
+     * @param changes what a difference does
+     * @param sourceRoot the source folder, to name a file in a message
+     * @throws BarmanException when changes are fatal and a file vanished, changed size or became something else,
+     *     naming it
+     */
+    void requireAsListed(RsyncListing listing, SourceChanges changes, String sourceRoot) {
+        if (changes == SourceChanges.TOLERATED) {
+            return;
+        }
+        for (RsyncListing.Entry file : listing.files()) {
+            ItemizedLine item = items.get(key(file.name()));
+            String name = sourceRoot + "/" + file.text();
+            if (item == null) {
+                changes.vanished(name);
+            } else if (!item.isFile()) {
+                changes.changedKind(name, "a file", item.kind());
+            } else if (item.length() != file.size()) {
+                changes.resized(name, file.size(), item.length());
+            }
+        }
     }
 
     /** @return what the copy did so far */

@@ -60,7 +60,35 @@ record ItemizedLine(String change, long length, byte[] name) {
 
     /** @return whether the item is a regular file (not a deletion, folder, link or special file) */
     boolean isFile() {
-        return change.charAt(1) == 'f' && change.charAt(0) != '*';
+        return change.charAt(1) == 'f' && !isDeletion();
+    }
+
+    /** @return whether the item is a deletion ({@code *deleting}) */
+    boolean isDeletion() {
+        return change.charAt(0) == '*';
+    }
+
+    /** @return what the item is, in words: {@code a file}, {@code a folder}, {@code a link} or another kind */
+    String kind() {
+        return switch (change.charAt(1)) {
+            case 'f' -> "a file";
+            case 'd' -> "a folder";
+            case 'L' -> "a link";
+            case 'D' -> "a device";
+            default -> "a special file";
+        };
+    }
+
+    /**
+     * @return the item's path relative to the copied folder, as text, without the {@code /} rsync adds to a folder's
+     *     name; empty for that folder itself ({@code ./})
+     */
+    String path() {
+        String text = text();
+        if (text.endsWith("/")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        return text.equals(".") ? "" : text;
     }
 
     /** @return whether the file was hard-linked to the {@code --link-dest} file, whose attributes all matched */

@@ -6,10 +6,17 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.barman.api.BarmanException;
+import org.barman.api.support.TreePaths;
+
 /**
  * What {@code rsync --list-only -r --no-h -8} prints of a tree, one entry a line:
  * {@code -rw------- 8192 2021/03/04 05:06:07 global/pg_control}. It gives the progress bar its total before the
  * copy starts, and {@code parallel_jobs} the files to share out.
+ *
+ * <p>The names come from the other host's rsync and are checked as they come ({@link TreePaths}: relative, inside
+ * a folder listed before, each once): {@link #requireSafe()} fails on the first unsafe one, before a pull creates
+ * any folder from the listing.
  */
 final class RsyncListing {
 
@@ -45,6 +52,13 @@ final class RsyncListing {
     }
 
     private final List<Entry> entries = new ArrayList<>();
+    private final TreePaths.Listing check;
+    private BarmanException unsafe;
+
+    /** @param source what is listed, for messages, such as {@code the listing of postgres@pg:/pgdata} */
+    RsyncListing(String source) {
+        this.check = TreePaths.listing(source);
+    }
 
     /**
      * Reads one line of rsync's output; lines that are not entries (and the root, {@code .}) are ignored.
@@ -56,6 +70,22 @@ final class RsyncListing {
         if (entry != null) {
             synchronized (entries) {
                 entries.add(entry);
+                if (unsafe == null) {
+                    try {
+                        check.add(entry.text(), entry.kind() == Kind.FOLDER);
+                    } catch (BarmanException e) {
+                        unsafe = e;
+                    }
+                }
+            }
+        }
+    }
+
+    /** @throws BarmanException when an entry read so far is unsafe, naming the first */
+    void requireSafe() {
+        synchronized (entries) {
+            if (unsafe != null) {
+                throw new BarmanException(unsafe.getMessage(), unsafe);
             }
         }
     }

@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.barman.api.support.SourceChanges;
+
 /**
  * Reads what one rsync run prints on standard error and decides, with its exit code, whether the copy worked.
  *
@@ -18,6 +20,10 @@ import java.util.regex.Pattern;
  * directory (2)} and exit code 23 ("partial transfer"), which also covers real errors (permission denied, I/O
  * errors): 23 is a success only when every error line is a source file or folder that no longer exists, other than
  * the tree's root. Any other code fails, with rsync's (and ssh's) own last lines in the message.
+ *
+ * <p>That tolerance is a pull's. A push copies a backup, which must not change while it is copied
+ * ({@link SourceChanges#FATAL}): there a vanished file fails the run like any other error, and
+ * {@link #firstVanished()} names it.
  */
 final class RsyncStderr {
 
@@ -28,14 +34,20 @@ final class RsyncStderr {
             + "or directory \\(2\\)");
 
     private final String root;
+    private final SourceChanges changes;
     private final Deque<String> tail = new ArrayDeque<>();
     private final List<String> problems = new ArrayList<>();
     private long vanished;
+    private String firstVanished;
     private String rootMissing;
 
-    /** @param root the tree being read (the source), as rsync names it, without a trailing slash */
-    RsyncStderr(String root) {
+    /**
+     * @param root the tree being read (the source), as rsync names it, without a trailing slash
+     * @param changes whether vanished files are a success (a pull) or a failure (a push)
+     */
+    RsyncStderr(String root, SourceChanges changes) {
         this.root = stripSlash(root);
+        this.changes = changes;
     }
 
     /**
@@ -53,7 +65,7 @@ final class RsyncStderr {
             tail.removeFirst();
         }
         if (line.startsWith("file has vanished: ")) {
-            vanished++;
+            vanished(unquoted(line.substring("file has vanished: ".length())));
             return;
         }
         Matcher missing = MISSING.matcher(line);
@@ -63,7 +75,7 @@ final class RsyncStderr {
                 rootMissing = line;
                 problems.add(line);
             } else {
-                vanished++;
+                vanished(path);
             }
             return;
         }
@@ -74,6 +86,23 @@ final class RsyncStderr {
         if (problems.size() < KEPT_LINES) {
             problems.add(line);
         }
+    }
+
+    private void vanished(String path) {
+        vanished++;
+        if (firstVanished == null) {
+            firstVanished = path;
+        }
+    }
+
+    private static String unquoted(String text) {
+        return text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"")
+                ? text.substring(1, text.length() - 1) : text;
+    }
+
+    /** @return the first file or folder that vanished during the copy, as rsync named it, or null */
+    synchronized String firstVanished() {
+        return firstVanished;
     }
 
     /** @return how many files or folders vanished during the copy */
@@ -88,9 +117,13 @@ final class RsyncStderr {
 
     /**
      * @param exitCode rsync's exit code
-     * @return whether the run copied what it could: 0, 24, or 23 for vanished files only
+     * @return whether the run copied what it could: 0, 24, or 23 for vanished files only; only 0 when nothing may
+     *     vanish
      */
     synchronized boolean succeeded(int exitCode) {
+        if (changes == SourceChanges.FATAL && firstVanished != null) {
+            return false;
+        }
         return exitCode == 0 || exitCode == 24 || exitCode == 23 && problems.isEmpty() && rootMissing == null;
     }
 

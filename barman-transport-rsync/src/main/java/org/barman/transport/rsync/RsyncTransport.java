@@ -37,8 +37,11 @@ import org.barman.api.CopyListener;
 import org.barman.api.CopyResult;
 import org.barman.api.ReuseMode;
 import org.barman.api.Transport;
+import org.barman.api.support.LocalTrees;
 import org.barman.api.support.OwnerOnly;
 import org.barman.api.support.ShellWords;
+import org.barman.api.support.SourceChanges;
+import org.barman.api.support.TreePaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +76,12 @@ import org.slf4j.LoggerFactory;
  * pull into an existing folder (a retry), its files with more than one hard link are unlinked, so that rsync, which
  * changes the attributes of an existing file in place, can never change the previous backup through them. When a copy
  * returns, what it wrote is on stable storage ({@link Durability}).
+ *
+ * <p>A push copies a backup, which must not change while a recovery copies it ({@link SourceChanges#FATAL}): a file
+ * that vanishes fails it (exit codes 23 and 24 included), and the files rsync reports are compared with the listing
+ * (same names, regular files, same sizes). What the other host's rsync sends is checked too ({@link TreePaths}): a
+ * listed or itemized name outside the copied folder fails the copy, and the folders a pull creates itself are made
+ * at paths {@link LocalTrees#inside} checked.
  */
 public final class RsyncTransport implements Transport {
 
@@ -112,7 +121,7 @@ public final class RsyncTransport implements Transport {
                 unlinkSharedFiles(local);
             }
             Copy copy = new Copy(what, ssh.rsyncLocation(remote + "/"), remote, local + "/", local, null,
-                    filters(job, what), job.reuseMode(), reference, job.bandwidthLimitKbps());
+                    filters(job, what), job.reuseMode(), reference, job.bandwidthLimitKbps(), SourceChanges.TOLERATED);
             CopyResult result = copy(copy, listener == null ? CopyListener.NONE : listener);
             Durability.syncLocalTree(local);
             return result;
@@ -136,7 +145,7 @@ public final class RsyncTransport implements Transport {
         try {
             Copy copy = new Copy(what, local + "/", local.toString(), ssh.rsyncLocation(remote + "/"), null,
                     "mkdir -p " + ShellWords.quote(remote) + " && rsync", filters(job, what), ReuseMode.OFF, null,
-                    job.bandwidthLimitKbps());
+                    job.bandwidthLimitKbps(), SourceChanges.FATAL);
             CopyResult result = copy(copy, listener == null ? CopyListener.NONE : listener);
             CommandResult synced = run(Durability.remoteSyncCommand(remote));
             if (!synced.succeeded()) {
@@ -194,19 +203,30 @@ public final class RsyncTransport implements Transport {
      * @param reuseMode what to do with unchanged files
      * @param reference the previous backup's tree, or null
      * @param bandwidthLimitKbps KB/s for the whole copy, 0 for none
+     * @param changes what a change of the source during the copy does
      */
     private record Copy(String what, String source, String sourceRoot, String target, Path localTarget,
-            String remoteRsync, List<String> filters, ReuseMode reuseMode, Path reference, long bandwidthLimitKbps) {
+            String remoteRsync, List<String> filters, ReuseMode reuseMode, Path reference, long bandwidthLimitKbps,
+            SourceChanges changes) {
+
+        RsyncListing listing() {
+            return new RsyncListing("the listing of " + source);
+        }
+
+        CopyProgress progress(CopyListener listener) {
+            return new CopyProgress(listener, reuseMode, "rsync's output for " + what);
+        }
     }
 
     private CopyResult copy(Copy copy, CopyListener listener) throws IOException {
         if (settings.parallelJobs() == 1) {
             return copyInOneJob(copy, listener);
         }
-        RsyncListing listing = new RsyncListing();
+        RsyncListing listing = copy.listing();
         execute(copy, listWords(copy), null, listing::accept);
+        listing.requireSafe();
         listener.planned(listing.files().size(), listing.fileBytes());
-        CopyProgress progress = new CopyProgress(listener, copy.reuseMode());
+        CopyProgress progress = copy.progress(listener);
         List<RsyncListing.Entry> shared = listing.entries().stream()
                 .filter(entry -> entry.kind() == RsyncListing.Kind.FILE || entry.kind() == RsyncListing.Kind.LINK)
                 .toList();
@@ -229,6 +249,8 @@ public final class RsyncTransport implements Transport {
         last.addAll(copy.filters());
         last.addAll(List.of(copy.source(), copy.target()));
         execute(copy, last, null, progress::accept);
+        progress.requireSafe();
+        progress.requireAsListed(listing, copy.changes(), copy.sourceRoot());
         return progress.result();
     }
 
@@ -238,7 +260,7 @@ public final class RsyncTransport implements Transport {
      */
     private CopyResult copyInOneJob(Copy copy, CopyListener listener) throws IOException {
         DeferredListener deferred = new DeferredListener(listener);
-        RsyncListing listing = new RsyncListing();
+        RsyncListing listing = copy.listing();
         Running listRun = new Running(copy, listWords(copy), null, listing::accept);
         AtomicReference<Exception> listFailure = new AtomicReference<>();
         Thread lister = new Thread(() -> {
@@ -251,7 +273,7 @@ public final class RsyncTransport implements Transport {
         }, "barman-rsync-list-" + POOLS.incrementAndGet());
         lister.setDaemon(true);
         lister.start();
-        CopyProgress progress = new CopyProgress(deferred, copy.reuseMode());
+        CopyProgress progress = copy.progress(deferred);
         List<String> words = rsync(copy, copy.bandwidthLimitKbps());
         words.addAll(List.of("-rlpt", "--delete", "--ignore-errors", "--force", "--info=name2"));
         words.addAll(reuse(copy));
@@ -272,11 +294,18 @@ public final class RsyncTransport implements Transport {
                 Thread.currentThread().interrupt();
             }
         }
+        progress.requireSafe();
         if (listFailure.get() != null) {
+            if (copy.changes() == SourceChanges.FATAL) {
+                throw new BarmanException("cannot copy " + copy.what() + ": its listing, which shows that the copy "
+                        + "is complete, failed: " + listFailure.get().getMessage(), listFailure.get());
+            }
             LOG.warn("The copy of {} worked, but its listing for the progress total failed: {}", copy.what(),
                     listFailure.get().getMessage());
             deferred.release();
         }
+        listing.requireSafe();
+        progress.requireAsListed(listing, copy.changes(), copy.sourceRoot());
         return progress.result();
     }
 
@@ -416,7 +445,7 @@ public final class RsyncTransport implements Transport {
     /** Runs one rsync and fails with a message when it did not copy what it could. */
     private void execute(Copy copy, List<String> words, byte[] stdin, Consumer<byte[]> stdout,
             Consumer<ExternalCommand> started) throws IOException {
-        RsyncStderr errors = new RsyncStderr(copy.sourceRoot());
+        RsyncStderr errors = new RsyncStderr(copy.sourceRoot(), copy.changes());
         LineSplitter out = new LineSplitter(stdout);
         LineSplitter err = new LineSplitter(errors::accept);
         ExternalCommand command = new ExternalCommand(words, stdin, out, err);
@@ -441,6 +470,9 @@ public final class RsyncTransport implements Transport {
             throw new BarmanException("cannot copy " + copy.what() + ": the folder " + copy.sourceRoot()
                     + " does not exist" + (copy.source().startsWith("/") ? " on this host" : " on "
                     + ssh.destination()) + " (rsync said: " + errors.rootMissing() + ")");
+        }
+        if (errors.firstVanished() != null) {
+            copy.changes().vanished(errors.firstVanished());
         }
         if (!errors.succeeded(exit)) {
             throw new BarmanException("cannot copy " + copy.what() + ": " + errors.reason(exit, ssh));
@@ -499,7 +531,7 @@ public final class RsyncTransport implements Transport {
         OwnerOnly.createFolders(root);
         ensureWritable(root);
         for (RsyncListing.Entry folder : folders) {
-            Path path = root.resolve(folder.text());
+            Path path = LocalTrees.inside(root, folder.text());
             if (Files.isDirectory(path, NOFOLLOW_LINKS)) {
                 ensureWritable(path);
                 continue;

@@ -16,6 +16,7 @@ import java.util.List;
 
 import org.barman.api.BarmanException;
 import org.barman.api.Exclusions;
+import org.barman.api.support.SourceChanges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,11 +37,13 @@ final class LocalFiles {
      *
      * @param root the folder
      * @param exclusions what to leave out
+     * @param changes what an entry that vanishes while it is listed does
      * @return its entries
      * @throws IOException when it cannot be read
-     * @throws BarmanException when it does not exist or is not a folder, naming it
+     * @throws BarmanException when it does not exist or is not a folder, naming it; when an entry vanishes and
+     *     changes are fatal, naming it
      */
-    static List<TreeEntry> list(Path root, Exclusions exclusions) throws IOException {
+    static List<TreeEntry> list(Path root, Exclusions exclusions, SourceChanges changes) throws IOException {
         PosixFileAttributes attributes;
         try {
             attributes = Files.readAttributes(root, PosixFileAttributes.class);
@@ -53,16 +56,17 @@ final class LocalFiles {
         List<TreeEntry> entries = new ArrayList<>();
         entries.add(new TreeEntry("", TreeEntry.Kind.FOLDER, TreeEntry.mode(attributes.permissions()), 0,
                 attributes.lastModifiedTime(), null));
-        walk(root, "", exclusions, entries);
+        walk(root, "", exclusions, changes, entries);
         return entries;
     }
 
-    private static void walk(Path folder, String relative, Exclusions exclusions, List<TreeEntry> entries)
-            throws IOException {
+    private static void walk(Path folder, String relative, Exclusions exclusions, SourceChanges changes,
+            List<TreeEntry> entries) throws IOException {
         List<Path> children = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder)) {
             stream.forEach(children::add);
         } catch (NoSuchFileException | NotDirectoryException e) {
+            changes.vanished(folder.toString());
             LOG.debug("The folder {} vanished during the copy: skipped", folder);
             return;
         } catch (AccessDeniedException e) {
@@ -78,6 +82,7 @@ final class LocalFiles {
             try {
                 attributes = Files.readAttributes(child, PosixFileAttributes.class, NOFOLLOW_LINKS);
             } catch (NoSuchFileException e) {
+                changes.vanished(child.toString());
                 continue;
             }
             int mode = TreeEntry.mode(attributes.permissions());
@@ -87,7 +92,7 @@ final class LocalFiles {
                 }
                 entries.add(new TreeEntry(path, TreeEntry.Kind.FOLDER, mode, 0, attributes.lastModifiedTime(),
                         null));
-                walk(child, path, exclusions, entries);
+                walk(child, path, exclusions, changes, entries);
             } else if (exclusions.excludes(path, false)) {
                 continue;
             } else if (attributes.isRegularFile()) {
@@ -98,6 +103,7 @@ final class LocalFiles {
                 try {
                     target = Files.readSymbolicLink(child).toString();
                 } catch (NoSuchFileException e) {
+                    changes.vanished(child.toString());
                     continue;
                 }
                 entries.add(new TreeEntry(path, TreeEntry.Kind.LINK, mode, 0, attributes.lastModifiedTime(),

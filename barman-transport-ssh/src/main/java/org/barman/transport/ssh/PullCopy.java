@@ -38,6 +38,7 @@ import org.barman.api.support.FileSyncer;
 import org.barman.api.support.LocalTrees;
 import org.barman.api.support.ShellWords;
 import org.barman.api.support.Throttle;
+import org.barman.api.support.TreePaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,10 @@ import org.slf4j.LoggerFactory;
  * the next backup's reuse compares like with like. A file missing from a stream vanished after the listing and is
  * skipped; one that shrank is padded with zeros by tar, as PostgreSQL's own base backup does, and WAL replay
  * repairs both. Written files are fsynced while the copy goes on, folders at the end.
+ *
+ * <p>Neither the listing nor the streams are trusted: the listing's entries are checked by {@link RemoteListing}, a
+ * stream may only hold the regular files asked of it (a hard link, an unsafe name or one not asked for fails the
+ * copy), and every local path is resolved by {@link LocalTrees#inside}, which never goes through a link.
  */
 final class PullCopy {
 
@@ -175,8 +180,8 @@ final class PullCopy {
         return new CopyResult(files.sum(), bytes.sum(), reusedFiles.sum(), linkedBytes.sum());
     }
 
-    private Path local(TreeEntry entry) {
-        return entry.path().isEmpty() ? target : target.resolve(entry.path());
+    private Path local(TreeEntry entry) throws IOException {
+        return LocalTrees.inside(target, entry.path());
     }
 
     private Path usableReference() throws IOException {
@@ -310,6 +315,7 @@ final class PullCopy {
             expected.put(file.path(), file);
         }
         Set<String> received = new HashSet<>();
+        String stream = "the tar stream of " + job.remotePath() + " on " + destination;
         RemoteCommand tar = RemoteCommand.start(session, tarCommand(job.remotePath()),
                 names.toString().getBytes(StandardCharsets.UTF_8), destination);
         streams.started(tar);
@@ -322,10 +328,15 @@ final class PullCopy {
                         return;
                     }
                     String name = entry.getName().startsWith("./") ? entry.getName().substring(2) : entry.getName();
+                    TreePaths.requireSafe(name, stream);
                     TreeEntry file = expected.get(name);
                     if (file == null || received.contains(name)) {
-                        throw new IOException("the tar stream of " + destination + " holds " + entry.getName()
-                                + ", which was not asked for");
+                        throw new BarmanException(stream + " holds '" + name + "', which was not asked for: refused, "
+                                + "since a copy must never write what its listing did not name");
+                    }
+                    if (entry.isLink()) {
+                        throw new BarmanException(stream + " holds '" + name + "' as a hard link, which tar never "
+                                + "sends for this copy (--hard-dereference): refused");
                     }
                     if (!entry.isFile()) {
                         LOG.debug("{} is no longer a regular file: skipped", name);
@@ -384,12 +395,12 @@ final class PullCopy {
         }
         for (String path : missing) {
             LOG.debug("{}/{} vanished during the copy: skipped", job.remotePath(), path);
-            LocalTrees.deleteTree(target.resolve(path));
+            LocalTrees.deleteTree(LocalTrees.inside(target, path));
         }
     }
 
     private void write(InputStream in, TreeEntry file, byte[] buffer) throws IOException, InterruptedException {
-        Path local = target.resolve(file.path());
+        Path local = localWrite(target.resolve(file.path()), () -> LocalTrees.inside(target, file.path()));
         FileChannel out = localWrite(local, () -> LocalTrees.createFile(local));
         boolean handedOver = false;
         long total = 0;

@@ -6,8 +6,11 @@ import java.io.OutputStream;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +27,7 @@ import org.barman.api.CopyResult;
 import org.barman.api.Exclusions;
 import org.barman.api.support.LocalTrees;
 import org.barman.api.support.ShellWords;
+import org.barman.api.support.SourceChanges;
 import org.barman.api.support.Throttle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * {@code tar -x}; a last small stream sets the folders' permission bits and times once their content is complete (so
  * that read-only folders can be filled). Each stream then fsyncs its files on the remote side ({@code sync FILE...}),
  * and the last one the folders, so that the copy is on stable storage when the call returns.
+ *
+ * <p>The source is a backup, which must not change while a recovery copies it: with {@link SourceChanges#FATAL} (what
+ * the transport passes) a file or folder that vanishes after the listing, a file whose size differs from the
+ * listing's when it is read, or one that became something else fails the copy, naming it. The remote listing of an
+ * existing destination is checked like a pull's ({@link RemoteListing}).
  */
 final class PushCopy {
 
@@ -53,12 +62,13 @@ final class PushCopy {
     private final Path source;
     private final String root;
     private final Throttle throttle;
+    private final SourceChanges changes;
 
     private final LongAdder files = new LongAdder();
     private final LongAdder bytes = new LongAdder();
     private final ParallelStreams streams = new ParallelStreams("barman-ssh-push");
 
-    PushCopy(SshSessions sessions, int parallelJobs, CopyJob job, CopyListener listener) {
+    PushCopy(SshSessions sessions, int parallelJobs, CopyJob job, CopyListener listener, SourceChanges changes) {
         this.sessions = sessions;
         this.parallelJobs = parallelJobs;
         this.job = job;
@@ -67,6 +77,7 @@ final class PushCopy {
         this.source = job.localPath().toAbsolutePath().normalize();
         this.root = job.remotePath();
         this.throttle = job.bandwidthLimitKbps() > 0 ? new Throttle(job.bandwidthLimitKbps()) : null;
+        this.changes = changes;
     }
 
     /**
@@ -93,7 +104,7 @@ final class PushCopy {
         } catch (IllegalArgumentException e) {
             throw new BarmanException("cannot copy " + source + ": " + e.getMessage(), e);
         }
-        List<TreeEntry> local = LocalFiles.list(source, exclusions);
+        List<TreeEntry> local = LocalFiles.list(source, exclusions, changes);
         CipherWarmUp.start();
         List<Session> connections = sessions.open(parallelJobs);
         List<TreeEntry> remote = RemoteListing.list(connections.get(0), root, true, exclusions, destination);
@@ -263,14 +274,9 @@ final class PushCopy {
             default -> throw new IllegalStateException(entry.kind().toString());
         }
         Path file = source.resolve(entry.path());
-        InputStream in;
-        try {
-            in = Files.newInputStream(file);
-        } catch (NoSuchFileException e) {
-            LOG.debug("{} vanished during the copy: skipped", file);
+        InputStream in = openListed(file, entry);
+        if (in == null) {
             return;
-        } catch (IOException e) {
-            throw new BarmanException("cannot read " + file + ": " + LocalTrees.reason(e), e);
         }
         try (in) {
             out.file(entry.path(), entry.mode(), entry.size(), entry.modified());
@@ -279,6 +285,7 @@ final class PushCopy {
             while (remaining > 0) {
                 int read = readLocal(in, buffer, (int) Math.min(chunk, remaining), file);
                 if (read < 0) {
+                    changes.resized(file.toString(), entry.size(), entry.size() - remaining);
                     LOG.debug("{} shrank during the copy: padded with zeros", file);
                     java.util.Arrays.fill(buffer, (byte) 0);
                     read = (int) Math.min(chunk, remaining);
@@ -290,11 +297,41 @@ final class PushCopy {
                     throttle.consumed(read);
                 }
             }
+            if (changes == SourceChanges.FATAL && readLocal(in, buffer, 1, file) > 0) {
+                changes.resized(file.toString(), entry.size(), sizeNow(file));
+            }
             out.closeEntry();
         }
         files.increment();
         bytes.add(entry.size());
         listener.fileDone(entry.path());
+    }
+
+    /** @return the listed file, open for reading, or null when it vanished or changed kind and that is tolerated */
+    private InputStream openListed(Path file, TreeEntry entry) {
+        try {
+            PosixFileAttributes now = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!now.isRegularFile()) {
+                changes.changedKind(file.toString(), "a file", SourceChanges.kindOf(now));
+                LOG.debug("{} is no longer a regular file: skipped", file);
+                return null;
+            }
+            return Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            changes.vanished(file.toString());
+            LOG.debug("{} vanished during the copy: skipped", file);
+            return null;
+        } catch (IOException e) {
+            throw new BarmanException("cannot read " + file + ": " + LocalTrees.reason(e), e);
+        }
+    }
+
+    private static long sizeNow(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     private static int readLocal(InputStream in, byte[] buffer, int length, Path file) {

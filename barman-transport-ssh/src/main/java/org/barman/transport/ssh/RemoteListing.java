@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import com.jcraft.jsch.Session;
@@ -14,6 +15,7 @@ import org.barman.api.BarmanException;
 import org.barman.api.CommandResult;
 import org.barman.api.Exclusions;
 import org.barman.api.support.ShellWords;
+import org.barman.api.support.TreePaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * permission bits, size, modification time to the nanosecond, path and link target of every entry, NUL-separated so
  * that any name survives. The plan of a copy (what to reuse, what to stream) is made from it before any byte of
  * content moves.
+ *
+ * <p>What the remote host prints is not trusted: an entry that could lead outside the listed folder (an absolute
+ * path, a {@code ..} component, an entry inside a link of the listing, one listed twice: {@link TreePaths}) fails the
+ * copy before anything is written.
  */
 final class RemoteListing {
 
@@ -59,7 +65,8 @@ final class RemoteListing {
      * @param exclusions what to leave out
      * @param destination the remote side, for messages
      * @return the entries, the root first, every folder before its content
-     * @throws BarmanException when the folder does not exist (naming it), cannot be read, or the listing fails
+     * @throws BarmanException when the folder does not exist (naming it), cannot be read, the listing fails, or it
+     *     names an unsafe entry (naming it)
      */
     static List<TreeEntry> list(Session session, String root, boolean create, Exclusions exclusions,
             String destination) {
@@ -80,7 +87,9 @@ final class RemoteListing {
             default -> throw new BarmanException("cannot list " + root + " on " + destination + " (find exited with "
                     + result.exitCode() + "; transport = ssh needs GNU find on the remote host): " + stderr);
         }
-        List<TreeEntry> entries = keep(parse(result.stdout(), root, destination), exclusions);
+        List<TreeEntry> parsed = parse(result.stdout(), root, destination);
+        checkPaths(parsed, root, destination);
+        List<TreeEntry> entries = keep(parsed, exclusions);
         if (result.exitCode() == 1) {
             checkErrors(stderr, exclusions, root, destination);
         }
@@ -89,6 +98,31 @@ final class RemoteListing {
                     + "itself" + (stderr.isEmpty() ? "" : ": " + stderr));
         }
         return entries;
+    }
+
+    /**
+     * Refuses a listing that names anything outside the listed folder, or lists that folder as something else than
+     * a folder.
+     *
+     * @param entries a parsed listing
+     * @param root the listed folder, for messages
+     * @param destination the remote side, for messages
+     * @throws BarmanException naming the first unsafe entry
+     */
+    static void checkPaths(List<TreeEntry> entries, String root, String destination) {
+        String source = "the listing of " + root + " on " + destination;
+        TreePaths.Listing listing = TreePaths.listing(source);
+        for (int i = 0; i < entries.size(); i++) {
+            TreeEntry entry = entries.get(i);
+            if (i == 0 && entry.path().isEmpty()) {
+                if (entry.kind() != TreeEntry.Kind.FOLDER) {
+                    throw new BarmanException(source + " names the folder itself as a " + entry.kind().toString()
+                            .toLowerCase(Locale.ROOT) + ": refused");
+                }
+                continue;
+            }
+            listing.add(entry.path(), entry.kind() == TreeEntry.Kind.FOLDER);
+        }
     }
 
     /** find failed on some entries: fine if they vanished or are excluded, fatal otherwise. */

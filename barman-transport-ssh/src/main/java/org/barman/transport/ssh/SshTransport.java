@@ -6,6 +6,7 @@ import org.barman.api.CopyJob;
 import org.barman.api.CopyListener;
 import org.barman.api.CopyResult;
 import org.barman.api.Transport;
+import org.barman.api.support.SourceChanges;
 
 /**
  * The {@code ssh} transport: copies and commands over SSH in pure Java (JSch), so that neither host needs rsync; the
@@ -49,7 +50,7 @@ public final class SshTransport implements Transport {
 
     @Override
     public CopyResult push(CopyJob job, CopyListener listener) {
-        return new PushCopy(sessions, parallelJobs, job, listener).run();
+        return new PushCopy(sessions, parallelJobs, job, listener, SourceChanges.FATAL).run();
     }
 
     @Override

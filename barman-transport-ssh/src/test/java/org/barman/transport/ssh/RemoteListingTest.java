@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 
 import org.barman.api.BarmanException;
 import org.barman.api.Exclusions;
+import org.barman.api.support.SourceChanges;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,8 +53,8 @@ class RemoteListingTest {
         assertThat(listed.get(0).path()).as("the root comes first").isEmpty();
         Map<String, TreeEntry> byPath = listed.stream().collect(Collectors.toMap(TreeEntry::path,
                 Function.identity()));
-        Map<String, TreeEntry> expected = LocalFiles.list(root, Exclusions.NONE).stream().collect(
-                Collectors.toMap(TreeEntry::path, Function.identity()));
+        Map<String, TreeEntry> expected = LocalFiles.list(root, Exclusions.NONE, SourceChanges.FATAL).stream()
+                .collect(Collectors.toMap(TreeEntry::path, Function.identity()));
         assertThat(byPath).isEqualTo(expected);
         assertThat(byPath.get("base/1/1259").modified().toInstant()).isEqualTo(
                 Instant.parse("2024-05-06T07:08:09.123456789Z"));
@@ -120,6 +121,23 @@ class RemoteListingTest {
                 .isInstanceOf(BarmanException.class).hasMessageContaining("unexpected listing line");
         assertThatThrownBy(() -> RemoteListing.parse("f 640 3 2.5 a\0".getBytes(StandardCharsets.UTF_8), "/r",
                 "here")).isInstanceOf(BarmanException.class).hasMessageContaining("middle of an entry");
+    }
+
+    @Test
+    void aListingThatNamesAnythingOutsideTheFolderIsRefusedNamingTheEntry() {
+        RemoteListing.checkPaths(List.of(folder(""), folder("base"), file("base/1"), link("pg_tblspc")), "/r",
+                "here");
+
+        assertThatThrownBy(() -> RemoteListing.checkPaths(List.of(folder(""), folder("../x")), "/r", "here"))
+                .isInstanceOf(BarmanException.class).hasMessageContaining("the listing of /r on here names '../x'");
+        assertThatThrownBy(() -> RemoteListing.checkPaths(List.of(folder(""), link("l"), file("l/f")), "/r",
+                "here")).isInstanceOf(BarmanException.class).hasMessageContaining("'l/f'");
+        assertThatThrownBy(() -> RemoteListing.checkPaths(List.of(link("")), "/r", "here"))
+                .isInstanceOf(BarmanException.class).hasMessageContaining("names the folder itself as a link");
+    }
+
+    private static TreeEntry link(String path) {
+        return new TreeEntry(path, TreeEntry.Kind.LINK, 0777, 0, FileTime.fromMillis(0), "/somewhere");
     }
 
     @Test

@@ -20,17 +20,19 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.Deque;
-import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
+import java.util.TreeSet;
 
 import org.barman.api.BarmanException;
 import org.barman.api.CopyListener;
 import org.barman.api.CopyResult;
 import org.barman.api.Exclusions;
 import org.barman.api.ReuseMode;
+import org.barman.api.support.LocalTrees;
+import org.barman.api.support.SourceChanges;
 import org.barman.api.support.Throttle;
 
 /**
@@ -38,6 +40,11 @@ import org.barman.api.support.Throttle;
  * {@link org.barman.api.Transport#pull}: content, permission bits and modification times; links as links; rsync
  * exclusions; reuse of a previous backup; a destination made an exact copy; vanished files skipped; a bandwidth
  * limit; everything fsynced before it returns. It walks the source twice: once to plan (for progress), once to copy.
+ *
+ * <p>A push copies a backup, which must not change meanwhile: with {@link SourceChanges#FATAL} the plan remembers
+ * every entry, and one that vanishes, changes size or becomes something else fails the copy, naming it. Entries
+ * are written at paths {@link LocalTrees#inside} checked (what a mounted file system lists is not trusted either),
+ * never through a link.
  */
 final class FolderCopy {
 
@@ -52,9 +59,14 @@ final class FolderCopy {
      * @param reuseMode what to do with files unchanged since {@code reference}
      * @param reference the previous copy, or null
      * @param bandwidthLimitKbps KB/s for the whole copy, 0 for none
+     * @param changes what a change of the source during the copy does: tolerated for a pull, fatal for a push
      */
     record Settings(Path source, String sourceName, Path target, Exclusions exclusions, ReuseMode reuseMode,
-            Path reference, long bandwidthLimitKbps) {
+            Path reference, long bandwidthLimitKbps, SourceChanges changes) {
+    }
+
+    /** What the plan saw of an entry. */
+    private record Planned(String kind, long size) {
     }
 
     /** Attributes of a folder, set once its content is complete. */
@@ -65,6 +77,8 @@ final class FolderCopy {
     private final CopyListener listener;
     private final Deque<Folder> folders = new ArrayDeque<>();
     private final Throttle throttle;
+    /** The plan's entries the copy has not met yet, for a copy whose source must not change. */
+    private final Map<String, Planned> unseen = new HashMap<>();
     private long files;
     private long bytes;
     private long reusedFiles;
@@ -97,6 +111,7 @@ final class FolderCopy {
         try {
             copy.plan(source);
             copy.walk(source);
+            copy.checkNothingVanished(source);
             copy.finishFolders();
         } catch (IOException e) {
             throw new BarmanException("transport mounted: copy of " + settings.sourceName() + " to "
@@ -117,28 +132,66 @@ final class FolderCopy {
         Files.walkFileTree(source, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
-                return !dir.equals(source) && settings.exclusions().excludes(relative(source, dir), true)
-                        ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                if (dir.equals(source)) {
+                    return FileVisitResult.CONTINUE;
+                }
+                if (settings.exclusions().excludes(relative(source, dir), true)) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                remember(relative(source, dir), attributes);
+                return FileVisitResult.CONTINUE;
             }
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                if (attributes.isRegularFile() && !settings.exclusions().excludes(relative(source, file), false)) {
+                if (settings.exclusions().excludes(relative(source, file), false)) {
+                    return FileVisitResult.CONTINUE;
+                }
+                if (attributes.isRegularFile()) {
                     plan[0]++;
                     plan[1] += attributes.size();
                 }
+                remember(relative(source, file), attributes);
                 return FileVisitResult.CONTINUE;
             }
 
             @Override
             public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
                 if (e instanceof NoSuchFileException) {
+                    settings.changes().vanished(file.toString());
                     return FileVisitResult.CONTINUE;
                 }
                 throw e;
             }
         });
         listener.planned(plan[0], plan[1]);
+    }
+
+    private void remember(String relative, BasicFileAttributes attributes) {
+        if (settings.changes() == SourceChanges.FATAL) {
+            unseen.put(relative, new Planned(SourceChanges.kindOf(attributes), attributes.size()));
+        }
+    }
+
+    /** An entry the copy meets must be what the plan saw, when the source must not change. */
+    private void met(String relative, Path entry, BasicFileAttributes attributes) {
+        Planned planned = unseen.remove(relative);
+        if (planned == null) {
+            return;
+        }
+        String kind = SourceChanges.kindOf(attributes);
+        if (!planned.kind().equals(kind)) {
+            settings.changes().changedKind(entry.toString(), planned.kind(), kind);
+        } else if (attributes.isRegularFile() && planned.size() != attributes.size()) {
+            settings.changes().resized(entry.toString(), planned.size(), attributes.size());
+        }
+    }
+
+    /** What the plan saw and the copy did not meet vanished in between. */
+    private void checkNothingVanished(Path source) {
+        if (!unseen.isEmpty()) {
+            settings.changes().vanished(source.resolve(new TreeSet<>(unseen.keySet()).first()).toString());
+        }
     }
 
     private void walk(Path source) throws IOException, InterruptedException {
@@ -152,22 +205,24 @@ final class FolderCopy {
         try {
             attributes = Files.readAttributes(folder, PosixFileAttributes.class, NOFOLLOW_LINKS);
         } catch (NoSuchFileException vanished) {
+            settings.changes().vanished(folder.toString());
             return;
         }
         if (Files.isDirectory(target, NOFOLLOW_LINKS)) {
             Files.setPosixFilePermissions(target, OWNER_ALL);
         } else {
-            deleteTree(target);
+            LocalTrees.deleteTree(target);
             Files.createDirectory(target);
         }
         folders.push(new Folder(target, attributes.permissions(), attributes.lastModifiedTime()));
         removeWhatTheSourceLacks(root, folder, target);
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
             for (Path entry : entries) {
-                copyEntry(root, entry, target.resolve(entry.getFileName().toString()));
+                copyEntry(root, entry, LocalTrees.inside(settings.target(), relative(root, entry)));
             }
         } catch (NoSuchFileException vanished) {
-            // the folder vanished while it was listed: what was copied stays, as rsync does
+            // the folder vanished while it was listed: what was copied stays, as rsync does (for a pull)
+            settings.changes().vanished(folder.toString());
         }
     }
 
@@ -177,15 +232,17 @@ final class FolderCopy {
         try {
             attributes = Files.readAttributes(entry, PosixFileAttributes.class, NOFOLLOW_LINKS);
         } catch (NoSuchFileException vanished) {
+            settings.changes().vanished(entry.toString());
             return;
         }
         if (settings.exclusions().excludes(relative, attributes.isDirectory())) {
             return;
         }
+        met(relative, entry, attributes);
         if (attributes.isDirectory()) {
             copyFolder(root, entry, target);
         } else if (attributes.isSymbolicLink()) {
-            deleteTree(target);
+            LocalTrees.deleteTree(target);
             Files.createSymbolicLink(target, Files.readSymbolicLink(entry));
         } else if (attributes.isRegularFile()) {
             copyFile(relative, entry, target, attributes);
@@ -194,7 +251,7 @@ final class FolderCopy {
 
     private void copyFile(String relative, Path file, Path target, PosixFileAttributes attributes)
             throws IOException, InterruptedException {
-        deleteTree(target);
+        LocalTrees.deleteTree(target);
         Path previous = settings.reference() == null ? null : settings.reference().resolve(relative);
         if (settings.reuseMode() != ReuseMode.OFF && previous != null && unchanged(previous, attributes)) {
             if (settings.reuseMode() == ReuseMode.LINK) {
@@ -209,7 +266,7 @@ final class FolderCopy {
             return;
         }
         long copied = 0;
-        try (InputStream in = Files.newInputStream(file);
+        try (InputStream in = Files.newInputStream(file, StandardOpenOption.READ, NOFOLLOW_LINKS);
                 FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW,
                         StandardOpenOption.WRITE)) {
             byte[] buffer = new byte[throttle == null ? CHUNK : (int) Math.min(CHUNK, throttle.chunk())];
@@ -230,8 +287,12 @@ final class FolderCopy {
             if (Files.exists(file, NOFOLLOW_LINKS)) {
                 throw vanished;
             }
+            settings.changes().vanished(file.toString());
             Files.deleteIfExists(target);
             return;
+        }
+        if (copied != attributes.size()) {
+            settings.changes().resized(file.toString(), attributes.size(), copied);
         }
         Files.setPosixFilePermissions(target, attributes.permissions());
         Files.setLastModifiedTime(target, attributes.lastModifiedTime());
@@ -267,31 +328,9 @@ final class FolderCopy {
                 boolean isFolder = Files.isDirectory(entry, NOFOLLOW_LINKS);
                 if (!Files.exists(folder.resolve(name), NOFOLLOW_LINKS)
                         && !settings.exclusions().excludes(relative, isFolder)) {
-                    deleteTree(entry);
+                    LocalTrees.deleteTree(entry);
                 }
             }
-        }
-    }
-
-    private static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path, NOFOLLOW_LINKS)) {
-            return;
-        }
-        if (Files.isDirectory(path, NOFOLLOW_LINKS)) {
-            try (Stream<Path> walk = Files.walk(path)) {
-                for (Path each : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                    if (Files.isDirectory(each, NOFOLLOW_LINKS)) {
-                        Files.setPosixFilePermissions(each, OWNER_ALL);
-                    }
-                }
-            }
-            try (Stream<Path> walk = Files.walk(path)) {
-                for (Path each : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                    Files.delete(each);
-                }
-            }
-        } else {
-            Files.delete(path);
         }
     }
 

@@ -16,6 +16,7 @@ import org.barman.api.CopyResult;
 import org.barman.api.Exclusions;
 import org.barman.api.ReuseMode;
 import org.barman.api.Transport;
+import org.barman.api.support.SourceChanges;
 
 /**
  * A transport whose remote side is a mounted folder: a remote path {@code /var/lib/postgresql/15/main} with
@@ -51,7 +52,7 @@ final class MountedFolderTransport implements Transport {
     public CopyResult pull(CopyJob job, CopyListener listener) {
         Path source = mounted(job.remotePath());
         return FolderCopy.copy(new FolderCopy.Settings(source, job.remotePath(), job.localPath(),
-                exclusions(job), job.reuseMode(), job.reference(), job.bandwidthLimitKbps()),
+                exclusions(job), job.reuseMode(), job.reference(), job.bandwidthLimitKbps(), SourceChanges.TOLERATED),
                 listener == null ? CopyListener.NONE : listener);
     }
 
@@ -59,7 +60,7 @@ final class MountedFolderTransport implements Transport {
     public CopyResult push(CopyJob job, CopyListener listener) {
         Path target = mounted(job.remotePath());
         return FolderCopy.copy(new FolderCopy.Settings(job.localPath(), job.localPath().toString(), target,
-                exclusions(job), ReuseMode.OFF, null, job.bandwidthLimitKbps()),
+                exclusions(job), ReuseMode.OFF, null, job.bandwidthLimitKbps(), SourceChanges.FATAL),
                 listener == null ? CopyListener.NONE : listener);
     }
 
