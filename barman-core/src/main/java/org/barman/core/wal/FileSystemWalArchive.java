@@ -517,6 +517,16 @@ public final class FileSystemWalArchive implements WalArchive {
         }
     }
 
+    /**
+     * @return what keeps the index from being read as it is (see {@link XlogDb#damage()}), read under the xlogdb
+     *     lock so that an append in progress is not taken for a torn line
+     */
+    public Optional<String> indexDamage() {
+        try (FileLock lock = Locks.serverWaiting(server.lockDirectory(), server.name(), Locks.Kind.XLOGDB)) {
+            return xlogDb.damage();
+        }
+    }
+
     @Override
     public int rebuildIndex() {
         try (FileLock lock = Locks.serverWaiting(server.lockDirectory(), server.name(), Locks.Kind.XLOGDB)) {
