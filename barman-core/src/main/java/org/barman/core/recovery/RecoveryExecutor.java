@@ -94,7 +94,7 @@ public final class RecoveryExecutor {
         validateTarget(backup);
         Map<String, String> locations = tablespaceLocations(backup);
         FileSystemWalArchive archive = server.walArchive();
-        List<WalFileInfo> wal = RecoveryWal.select(config.name(), backup, archive.list(),
+        List<WalFileInfo> wal = RecoveryWal.select(config.name(), backup, archive.list(), archive::holds,
                 RecoveryWal.targetHistory(backup, histories(archive), options.targetTimeline(), config.name()),
                 options.target());
         boolean getWal = options.getWal().orElse(config.get(ConfigOptions.RECOVERY_OPTIONS).contains("get-wal"));
@@ -161,11 +161,17 @@ public final class RecoveryExecutor {
         return locations;
     }
 
-    private static Map<Long, TimelineHistory> histories(FileSystemWalArchive archive) {
+    private Map<Long, TimelineHistory> histories(FileSystemWalArchive archive) {
         Map<Long, TimelineHistory> histories = new HashMap<>();
         for (WalFileInfo entry : archive.list()) {
             if (entry.name().kind() != WalSegmentName.Kind.HISTORY) {
                 continue;
+            }
+            if (!archive.holds(entry.name())) {
+                throw new BarmanException("history file " + entry.name() + " is missing from the archive of server "
+                        + config.name() + " (" + archive.xlogDb().file() + " lists it), and the recovery needs every "
+                        + "history file to follow timelines: nothing was copied; run barman rebuild-xlogdb "
+                        + config.name() + " if it was removed on purpose");
             }
             try (InputStream in = archive.open(entry.name())) {
                 histories.put(entry.name().timeline(), TimelineHistory.parse(entry.name().timeline(),

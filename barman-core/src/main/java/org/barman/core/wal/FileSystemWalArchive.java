@@ -117,6 +117,14 @@ public final class FileSystemWalArchive implements WalArchive {
         return directory.isEmpty() ? wals.resolve(name.fileName()) : wals.resolve(directory).resolve(name.fileName());
     }
 
+    /**
+     * @param name a WAL file name
+     * @return whether the archive holds that file (as a regular file, whatever the index says)
+     */
+    public boolean holds(WalSegmentName name) {
+        return Files.isRegularFile(pathOf(name), LinkOption.NOFOLLOW_LINKS);
+    }
+
     private Compressor compressor(String name) {
         return compressors.computeIfAbsent(name, key -> plugins.compressor(key, options));
     }
