@@ -97,7 +97,8 @@ public final class Server {
 
     /** @return the server's WAL archive */
     public FileSystemWalArchive walArchive() {
-        return new FileSystemWalArchive(config, barman.plugins());
+        return new FileSystemWalArchive(config, barman.plugins(), () -> catalog().newestFirst().stream()
+                .mapToLong(BackupInfo::xlogSegmentSize).findFirst());
     }
 
     /** @return the server's catalogue of base backups */

@@ -116,6 +116,17 @@ public final class ArchivingChecks {
         }).orElse(List.of());
     }
 
+    /** @return the WAL index, {@code xlog.db}, has no unfinished or malformed line */
+    public static ServerCheck walIndex() {
+        return context -> {
+            String server = context.server().name();
+            return List.of(context.server().walArchive().indexDamage()
+                    .map(problem -> CheckResult.failed("WAL index", problem + ": run barman rebuild-xlogdb " + server
+                            + " to rebuild it from the archived files"))
+                    .orElse(CheckResult.ok("WAL index", "")));
+        };
+    }
+
     /** @return the configured compressor works: a small sample survives a round trip */
     public static ServerCheck compression() {
         return context -> {

@@ -7,14 +7,18 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.barman.api.BackupInfo;
@@ -50,6 +54,7 @@ public final class RecoveryExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(RecoveryExecutor.class);
     private static final String STAGING = ".barman-recover";
     private static final String WAL_FOLDER = "barman_wal";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Server server;
     private final ServerConfig config;
@@ -94,7 +99,7 @@ public final class RecoveryExecutor {
         validateTarget(backup);
         Map<String, String> locations = tablespaceLocations(backup);
         FileSystemWalArchive archive = server.walArchive();
-        List<WalFileInfo> wal = RecoveryWal.select(config.name(), backup, archive.list(),
+        List<WalFileInfo> wal = RecoveryWal.select(config.name(), backup, archive.list(), archive::holds,
                 RecoveryWal.targetHistory(backup, histories(archive), options.targetTimeline(), config.name()),
                 options.target());
         boolean getWal = options.getWal().orElse(config.get(ConfigOptions.RECOVERY_OPTIONS).contains("get-wal"));
@@ -161,11 +166,17 @@ public final class RecoveryExecutor {
         return locations;
     }
 
-    private static Map<Long, TimelineHistory> histories(FileSystemWalArchive archive) {
+    private Map<Long, TimelineHistory> histories(FileSystemWalArchive archive) {
         Map<Long, TimelineHistory> histories = new HashMap<>();
         for (WalFileInfo entry : archive.list()) {
             if (entry.name().kind() != WalSegmentName.Kind.HISTORY) {
                 continue;
+            }
+            if (!archive.holds(entry.name())) {
+                throw new BarmanException("history file " + entry.name() + " is missing from the archive of server "
+                        + config.name() + " (" + archive.xlogDb().file() + " lists it), and the recovery needs every "
+                        + "history file to follow timelines: nothing was copied; run barman rebuild-xlogdb "
+                        + config.name() + " if it was removed on purpose");
             }
             try (InputStream in = archive.open(entry.name())) {
                 histories.put(entry.name().timeline(), TimelineHistory.parse(entry.name().timeline(),
@@ -272,18 +283,32 @@ public final class RecoveryExecutor {
     private record Staged(int walFiles, String settingsFile, String signalFile) {
     }
 
+    /**
+     * Writes the recovery settings (and the WAL, unless get-wal fetches it) into a staging folder of its own inside
+     * the destination, then moves each staged entry into place. The folder gets a random name and is created with a
+     * plain {@code mkdir}, which refuses any existing entry (a link from the backup included); each entry it replaces
+     * is removed first, so that a link of that name, restored from the backup, is replaced rather than written
+     * through. A remote recovery writes the staging folder on this host first, in a fresh temporary folder, and
+     * pushes it into the one created on the recovery host.
+     */
     private Staged stage(Transport transport, BackupInfo backup, Map<String, String> locations,
             List<WalFileInfo> wal, Map<String, String> settings, String header, List<String> warnings) {
         boolean local = options.remoteSshCommand().isEmpty();
-        Path staging;
+        String stagingName = STAGING + "-" + HexFormat.of().toHexDigits(RANDOM.nextLong());
+        String target = destination + "/" + stagingName;
+        run(transport, "mkdir -m 700 " + quote(target));
+        Path staging = null;
         try {
-            staging = local ? Path.of(destination, STAGING) : Files.createTempDirectory("barman-recover");
-            Files.createDirectories(staging);
+            staging = local ? Path.of(target) : Files.createTempDirectory("barman-recover");
+            List<String> staged = new ArrayList<>();
             Path data = server.catalog().dataDirectory(backup.id());
             int walFiles = writeWal(staging, wal);
+            if (walFiles > 0) {
+                staged.add(WAL_FOLDER);
+            }
             boolean modern = backup.version() >= 120000;
-            Path autoConf = data.resolve("postgresql.auto.conf");
-            String auto = Files.exists(autoConf) ? Files.readString(autoConf) : "";
+            String auto = readConfiguration(backup, data, "postgresql.auto.conf", warnings, "the copy gets a regular "
+                    + "postgresql.auto.conf in its place, holding only the recovery settings").orElse("");
             String settingsFile;
             String signalFile = null;
             if (modern) {
@@ -292,19 +317,24 @@ public final class RecoveryExecutor {
                 settingsFile = "postgresql.auto.conf";
                 signalFile = options.standbyMode() ? "standby.signal" : "recovery.signal";
                 Files.writeString(staging.resolve(signalFile), "");
+                staged.add(signalFile);
             } else {
                 Files.writeString(staging.resolve("recovery.conf"), RecoveryConfig.recoveryConf(settings,
                         options.standbyMode(), header));
                 Files.writeString(staging.resolve("postgresql.auto.conf"), RecoveryConfig.commentOut(auto, false)
                         + "archive_mode = off\n");
                 settingsFile = "recovery.conf";
+                staged.add(settingsFile);
             }
-            Path conf = data.resolve("postgresql.conf");
+            staged.add("postgresql.auto.conf");
             List<String> disabled = new ArrayList<>(RecoveryConfig.disabledSettings(auto));
-            if (Files.exists(conf)) {
-                String original = Files.readString(conf);
-                disabled.addAll(RecoveryConfig.disabledSettings(original));
-                Files.writeString(staging.resolve("postgresql.conf"), RecoveryConfig.commentOut(original, true));
+            Optional<String> original = readConfiguration(backup, data, "postgresql.conf", warnings, "it is left as "
+                    + "it is in the copy, its archive settings not commented out (archive_mode = off in "
+                    + "postgresql.auto.conf overrides them): check what it points to on the recovery host");
+            if (original.isPresent()) {
+                disabled.addAll(RecoveryConfig.disabledSettings(original.get()));
+                Files.writeString(staging.resolve("postgresql.conf"), RecoveryConfig.commentOut(original.get(), true));
+                staged.add("postgresql.conf");
             }
             List<String> distinct = disabled.stream().distinct().toList();
             warnings.add("archiving is disabled in the copy, so that it never archives into this server's archive: "
@@ -316,31 +346,63 @@ public final class RecoveryExecutor {
                 backup.tablespaces().forEach(t -> map.append(t.oid()).append(' ').append(locations.get(t.name()))
                         .append('\n'));
                 Files.writeString(staging.resolve("tablespace_map"), map);
+                staged.add("tablespace_map");
             }
             if (!local) {
-                transport.push(CopyJob.of(destination + "/" + STAGING, staging), CopyListener.NONE);
+                transport.push(CopyJob.of(target, staging), CopyListener.NONE);
             }
-            StringBuilder finish = new StringBuilder("set -e; cd " + quote(destination)
-                    + "; rm -f standby.signal recovery.signal recovery.conf; ");
-            if (walFiles > 0) {
-                finish.append("rm -rf " + WAL_FOLDER + "; mv " + STAGING + "/" + WAL_FOLDER + " " + WAL_FOLDER + "; ");
-            }
-            finish.append("cp -a " + STAGING + "/. . ; rm -rf " + STAGING + "; ");
-            for (Tablespace tablespace : backup.tablespaces()) {
-                finish.append("ln -sfn ").append(quote(locations.get(tablespace.name()))).append(" pg_tblspc/")
-                        .append(tablespace.oid()).append("; chmod 700 ").append(quote(locations.get(
-                                tablespace.name()))).append("; ");
-            }
-            finish.append("chmod 700 .; sync");
-            run(transport, finish.toString());
-            if (!local) {
-                LocalTrees.deleteTree(staging);
-            }
+            run(transport, finishCommand(backup, locations, stagingName, staged));
             return new Staged(walFiles, settingsFile, signalFile);
         } catch (IOException e) {
             throw new BarmanException("cannot prepare the recovery settings of " + destination + ": "
                     + e.getMessage(), e);
+        } finally {
+            if (!local && staging != null) {
+                try {
+                    LocalTrees.deleteTree(staging);
+                } catch (IOException e) {
+                    LOG.warn("Cannot remove the staging folder {}: {}", staging, e.getMessage());
+                }
+            }
         }
+    }
+
+    /**
+     * @return the text of a configuration file of the backup, read only when it is a regular file: a link there
+     *     points to a file of the PostgreSQL host, and following it here would read one of this host's
+     */
+    private static Optional<String> readConfiguration(BackupInfo backup, Path data, String name,
+            List<String> warnings, String consequence) throws IOException {
+        Path file = data.resolve(name);
+        if (Files.isSymbolicLink(file)) {
+            warnings.add(name + " in backup " + backup.id() + " is a symbolic link (to " + Files.readSymbolicLink(
+                    file) + "), not read: " + consequence);
+            return Optional.empty();
+        }
+        return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? Optional.of(Files.readString(file))
+                : Optional.empty();
+    }
+
+    private String finishCommand(BackupInfo backup, Map<String, String> locations, String stagingName,
+            List<String> staged) {
+        StringBuilder finish = new StringBuilder("set -e; cd " + quote(destination) + "; ");
+        if (!backup.tablespaces().isEmpty()) {
+            finish.append("if [ -L pg_tblspc ]; then echo ").append(quote("pg_tblspc in " + destination
+                    + " is a symbolic link (restored from backup " + backup.id() + "): the tablespace links are not "
+                    + "written through it")).append(" >&2; exit 1; fi; ");
+        }
+        finish.append("rm -f standby.signal recovery.signal recovery.conf; ");
+        for (String name : staged) {
+            finish.append("rm -rf -- ").append(name).append("; mv -- ").append(quote(stagingName + "/" + name))
+                    .append(' ').append(name).append("; ");
+        }
+        finish.append("rmdir -- ").append(quote(stagingName)).append("; ");
+        for (Tablespace tablespace : backup.tablespaces()) {
+            finish.append("ln -sfn ").append(quote(locations.get(tablespace.name()))).append(" pg_tblspc/")
+                    .append(tablespace.oid()).append("; chmod 700 ").append(quote(locations.get(
+                            tablespace.name()))).append("; ");
+        }
+        return finish.append("chmod 700 .; sync").toString();
     }
 
     private int writeWal(Path staging, List<WalFileInfo> wal) throws IOException {

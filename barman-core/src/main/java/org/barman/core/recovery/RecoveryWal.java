@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 import org.barman.api.BackupInfo;
 import org.barman.api.BarmanException;
@@ -15,7 +16,8 @@ import org.barman.api.WalSegmentName;
 /**
  * Which archived WAL files a recovery needs, and the refusal to start one that cannot reach its target because
  * a file is missing: from the backup's first WAL segment to the target (or the end of the archive), on the
- * timelines the target timeline descends from, with every history file.
+ * timelines the target timeline descends from, with every history file. A file the index lists but the archive no
+ * longer holds counts as missing, so that the refusal comes before anything is copied.
  */
 public final class RecoveryWal {
 
@@ -25,14 +27,15 @@ public final class RecoveryWal {
     /**
      * @param serverName the server, for messages
      * @param backup the backup recovered
-     * @param archive the archive's files, in WAL order
+     * @param archive the archive's index, in WAL order
+     * @param stored whether the archive holds a file (the index may list a file removed since)
      * @param history the target timeline's ancestry
      * @param target the recovery target
      * @return the files to make available to the recovery, history files first
      * @throws BarmanException naming the first missing file
      */
     public static List<WalFileInfo> select(String serverName, BackupInfo backup, List<WalFileInfo> archive,
-            TimelineHistory history, RecoveryTarget target) {
+            Predicate<WalSegmentName> stored, TimelineHistory history, RecoveryTarget target) {
         long size = backup.xlogSegmentSize();
         long beginSeg = backup.beginWal().segmentNumber(size);
         long endSeg = backup.endWal().segmentNumber(size);
@@ -50,7 +53,7 @@ public final class RecoveryWal {
                 continue;
             }
             long seg = name.segmentNumber(size);
-            if (seg < beginSeg || !withinTimeline(history, name.timeline(), seg, size)) {
+            if (seg < beginSeg || !withinTimeline(history, name.timeline(), seg, size) || !stored.test(name)) {
                 continue;
             }
             bySegment.computeIfAbsent(seg, key -> new ArrayList<>()).add(entry);
@@ -63,6 +66,8 @@ public final class RecoveryWal {
             if (files == null) {
                 WalSegmentName missing = WalSegmentName.ofSegmentNumber(timelineFor(history, seg, size), seg, size);
                 String why = seg <= endSeg ? "it makes backup " + backup.id() + " consistent"
+                        : target.kind() == RecoveryTarget.Kind.NONE ? "a recovery without a target replays it "
+                                + "(later WAL files exist)"
                         : "recovery to " + target.describe() + " replays it (later WAL files exist)";
                 throw new BarmanException("WAL file " + missing + " is missing from the archive of server "
                         + serverName + ", and " + why + ": nothing was copied");

@@ -8,7 +8,9 @@ import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -20,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -30,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import org.barman.api.BarmanException;
@@ -78,15 +82,19 @@ public final class FileSystemWalArchive implements WalArchive {
     private final Path errors;
     private final XlogDb xlogDb;
     private final String compression;
+    private final Supplier<OptionalLong> segmentSize;
     /** Shared by the threads that compress a batch. */
     private final Map<String, Compressor> compressors = new ConcurrentHashMap<>();
 
     /**
      * @param server the server
      * @param plugins the installed compressors
+     * @param segmentSize the server's WAL segment size, as its newest backup records it (empty without backups):
+     *     a segment of another size is not archived
      */
-    public FileSystemWalArchive(ServerConfig server, Plugins plugins) {
+    public FileSystemWalArchive(ServerConfig server, Plugins plugins, Supplier<OptionalLong> segmentSize) {
         this.server = server;
+        this.segmentSize = segmentSize;
         this.plugins = plugins;
         this.options = server.pluginOptions();
         this.wals = server.walsDirectory();
@@ -108,6 +116,14 @@ public final class FileSystemWalArchive implements WalArchive {
     public Path pathOf(WalSegmentName name) {
         String directory = name.directoryName();
         return directory.isEmpty() ? wals.resolve(name.fileName()) : wals.resolve(directory).resolve(name.fileName());
+    }
+
+    /**
+     * @param name a WAL file name
+     * @return whether the archive holds that file (as a regular file, whatever the index says)
+     */
+    public boolean holds(WalSegmentName name) {
+        return Files.isRegularFile(pathOf(name), LinkOption.NOFOLLOW_LINKS);
     }
 
     private Compressor compressor(String name) {
@@ -144,8 +160,8 @@ public final class FileSystemWalArchive implements WalArchive {
     }
 
     /**
-     * @return the files waiting in the incoming folder, in WAL order (hidden files, such as rsync's temporary
-     *     ones, are not listed)
+     * @return the entries waiting in the incoming folder, in WAL order, whatever their type (hidden ones, such as
+     *     rsync's temporary files, are not listed)
      */
     public List<Path> incomingFiles() {
         if (!Files.isDirectory(incoming)) {
@@ -155,7 +171,7 @@ public final class FileSystemWalArchive implements WalArchive {
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(incoming)) {
             for (Path path : stream) {
                 String name = path.getFileName().toString();
-                if (!name.startsWith(".") && Files.isRegularFile(path)) {
+                if (!name.startsWith(".")) {
                     files.put(name, path);
                 }
             }
@@ -172,6 +188,7 @@ public final class FileSystemWalArchive implements WalArchive {
         List<String> skipped = new ArrayList<>();
         String failure = null;
         List<Path> pending = new ArrayList<>(files);
+        OptionalLong segment = files.isEmpty() ? OptionalLong.empty() : serverSegmentSize();
         try (StorePool storing = new StorePool(compression == null ? 1 : STORE_THREADS)) {
             while (!pending.isEmpty() && failure == null) {
                 List<Path> batch = new ArrayList<>(pending.subList(0, Math.min(BATCH, pending.size())));
@@ -180,19 +197,20 @@ public final class FileSystemWalArchive implements WalArchive {
                 Set<Path> directories = new LinkedHashSet<>();
                 for (Path file : batch) {
                     String fileName = file.getFileName().toString();
-                    if (!WalSegmentName.isValid(fileName)) {
-                        movedToErrors.add(moveToErrors(file, "unknown"));
-                        Log.LOG.warn("{} is not a WAL file name: moved to {}", file, movedToErrors.get(
-                                movedToErrors.size() - 1));
+                    IncomingVerdict verdict = IncomingVerdict.of(fileName, Files.readAttributes(file,
+                            BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS), segment);
+                    if (verdict.action() == IncomingVerdict.Action.REJECT) {
+                        Path moved = moveToErrors(file, verdict.suffix());
+                        movedToErrors.add(moved);
+                        Log.LOG.warn("{} {}: moved to {}", file, verdict.reason(), moved);
+                        continue;
+                    }
+                    if (verdict.action() == IncomingVerdict.Action.WAIT) {
+                        skipped.add(fileName);
+                        Log.LOG.warn("{} left in the incoming folder: {}", file, verdict.reason());
                         continue;
                     }
                     WalSegmentName name = WalSegmentName.parse(fileName);
-                    Optional<String> incomplete = incompleteReason(file, name);
-                    if (incomplete.isPresent()) {
-                        skipped.add(fileName);
-                        Log.LOG.warn("{} left in the incoming folder: {}", file, incomplete.get());
-                        continue;
-                    }
                     Map<String, String> environment = hooks != null && hooks.any() ? hookEnvironment(file, name)
                             : Map.of();
                     if (hooks != null && hooks.any()) {
@@ -279,21 +297,21 @@ public final class FileSystemWalArchive implements WalArchive {
         Map<String, String> environment = new HashMap<>();
         environment.put("BARMAN_SEGMENT", name.fileName());
         environment.put("BARMAN_FILE", file.toString());
-        environment.put("BARMAN_SIZE", Long.toString(Files.size(file)));
+        environment.put("BARMAN_SIZE", Long.toString(Files.readAttributes(file, BasicFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS).size()));
         environment.put("BARMAN_TIMESTAMP", XlogDb.formatTime(mtime(file)));
         environment.put("BARMAN_COMPRESSION", compression == null || !compresses(name) ? "" : compression);
         return environment;
     }
 
-    /** A WAL segment must have a segment's size: anything else is still being written by archive_command. */
-    private static Optional<String> incompleteReason(Path file, WalSegmentName name) throws IOException {
-        if (name.kind() != WalSegmentName.Kind.SEGMENT) {
-            return Optional.empty();
+    private OptionalLong serverSegmentSize() {
+        try {
+            return segmentSize.get();
+        } catch (BarmanException e) {
+            Log.LOG.warn("Cannot read the WAL segment size of server {} from its catalogue ({}): any valid segment "
+                    + "size is accepted", server.name(), e.getMessage());
+            return OptionalLong.empty();
         }
-        long size = Files.size(file);
-        boolean segmentSize = size >= 1024 * 1024 && size <= 1024L * 1024 * 1024 && Long.bitCount(size) == 1;
-        return segmentSize ? Optional.empty() : Optional.of("its size (" + size + " bytes) is not a WAL segment "
-                + "size: it is still being copied, or archive_command copied it wrongly");
     }
 
     private boolean compresses(WalSegmentName name) {
@@ -302,11 +320,11 @@ public final class FileSystemWalArchive implements WalArchive {
     }
 
     private WalFileInfo store(Path file, WalSegmentName name, Path target) throws IOException {
-        FileTime modified = Files.getLastModifiedTime(file);
+        FileTime modified = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS);
         double time = seconds(modified);
         if (compresses(name)) {
             Compressor compressor = compressor(compression);
-            try (InputStream in = Files.newInputStream(file)) {
+            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
                 Durable.write(target, out -> {
                     OutputStream compressed = compressor.compress(new NonClosingOutputStream(out));
                     try (compressed) {
@@ -330,12 +348,16 @@ public final class FileSystemWalArchive implements WalArchive {
         try {
             OwnerOnly.restrict(file);
             Files.createLink(target, file);
+            if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+                Files.delete(target);
+                throw new IOException(file + " stopped being a regular file while it was archived");
+            }
             Durable.syncFile(target);
         } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
             if (e instanceof FileAlreadyExistsException) {
                 throw (FileAlreadyExistsException) e;
             }
-            try (InputStream in = Files.newInputStream(file)) {
+            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
                 Durable.write(target, out -> copy(in, out));
             }
         }
@@ -385,7 +407,7 @@ public final class FileSystemWalArchive implements WalArchive {
         if (Files.isSameFile(file, target)) {
             return true;
         }
-        try (InputStream a = new BufferedInputStream(Files.newInputStream(file), BUFFER);
+        try (InputStream a = new BufferedInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), BUFFER);
                 InputStream b = new BufferedInputStream(openFile(target, null), BUFFER)) {
             byte[] left = new byte[BUFFER];
             byte[] right = new byte[BUFFER];
@@ -407,7 +429,7 @@ public final class FileSystemWalArchive implements WalArchive {
         restrictIfOwned(file);
         String stamp = ZonedDateTime.now(ZoneOffset.UTC).format(ERROR_STAMP);
         Path target = errors.resolve(file.getFileName() + "." + stamp + "." + reason);
-        for (int i = 1; Files.exists(target); i++) {
+        for (int i = 1; Files.exists(target, LinkOption.NOFOLLOW_LINKS); i++) {
             target = errors.resolve(file.getFileName() + "." + stamp + "-" + i + "." + reason);
         }
         Files.move(file, target);
@@ -426,7 +448,7 @@ public final class FileSystemWalArchive implements WalArchive {
     }
 
     private static double mtime(Path file) throws IOException {
-        return seconds(Files.getLastModifiedTime(file));
+        return seconds(Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS));
     }
 
     private static double seconds(FileTime time) {
@@ -536,6 +558,16 @@ public final class FileSystemWalArchive implements WalArchive {
         } catch (IOException e) {
             throw new BarmanException("cannot remove old WAL files of server " + server.name() + ": "
                     + message(e), e);
+        }
+    }
+
+    /**
+     * @return what keeps the index from being read as it is (see {@link XlogDb#damage()}), read under the xlogdb
+     *     lock so that an append in progress is not taken for a torn line
+     */
+    public Optional<String> indexDamage() {
+        try (FileLock lock = Locks.serverWaiting(server.lockDirectory(), server.name(), Locks.Kind.XLOGDB)) {
+            return xlogDb.damage();
         }
     }
 

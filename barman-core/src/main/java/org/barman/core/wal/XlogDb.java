@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.barman.api.BarmanException;
 import org.barman.api.WalFileInfo;
@@ -31,6 +32,9 @@ public final class XlogDb {
 
     /** The file name Barman uses. */
     public static final String FILE_NAME = "xlog.db";
+
+    /** A compression or encryption column: a name such as {@code gzip}, {@code pybzip2}, {@code gpg} or None. */
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z][A-Za-z0-9_.+-]*");
 
     private final Path file;
 
@@ -113,6 +117,46 @@ public final class XlogDb {
         return Optional.empty();
     }
 
+    /**
+     * What keeps the index from being read as it is: a last line without its newline (an append cut short by a crash
+     * or a full disk, which the next append cuts off) or a line that does not parse.
+     *
+     * @return the problem, naming the file and the line, or empty when every line is whole and well formed
+     * @throws BarmanException when the file cannot be read
+     */
+    public Optional<String> damage() {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new BarmanException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        List<String> lines = text.lines().toList();
+        if (!text.isEmpty() && !text.endsWith("\n")) {
+            return Optional.of(file + ", line " + lines.size() + " is unfinished ('" + excerpt(lines.get(
+                    lines.size() - 1)) + "'): an append was cut short by a crash or a full disk");
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            try {
+                parse(line);
+            } catch (IllegalArgumentException e) {
+                return Optional.of(file + ", line " + (i + 1) + ": " + e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String excerpt(String text) {
+        String visible = text.replace("\t", "\\t");
+        return visible.length() <= 120 ? visible : visible.substring(0, 120) + "...";
+    }
+
     static WalFileInfo parse(String line) {
         String[] fields = line.split("\\s+");
         if (fields.length < 3 || fields.length > 5) {
@@ -128,6 +172,16 @@ public final class XlogDb {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("size '" + fields[1] + "' or time '" + fields[2]
                     + "' is not a number", e);
+        }
+        if (size < 0 || !Double.isFinite(time) || time < 0) {
+            throw new IllegalArgumentException("size '" + fields[1] + "' or time '" + fields[2]
+                    + "' is negative or not finite");
+        }
+        for (int i = 3; i < fields.length; i++) {
+            if (!TOKEN.matcher(fields[i]).matches()) {
+                throw new IllegalArgumentException("'" + fields[i] + "' is not a " + (i == 3 ? "compression"
+                        : "encryption") + " name (such as gzip or None)");
+            }
         }
         String compression = fields.length >= 4 && !fields[3].equals("None") ? fields[3] : null;
         return new WalFileInfo(name, size, time, compression);
@@ -148,7 +202,11 @@ public final class XlogDb {
     }
 
     /**
-     * Appends entries and fsyncs the file before returning.
+     * Appends entries and fsyncs the file before returning. A last line without its newline, left by an append that
+     * a crash or a full disk cut short, is cut off first (and logged): glued to the new lines it would corrupt
+     * them. The file it indexed is still in the incoming folder, and the next archiving indexes it again.
+     *
+     * <p>The caller holds the server's xlogdb lock.
      *
      * @param entries the files just archived
      * @throws IOException when the write or the fsync fails
@@ -160,16 +218,58 @@ public final class XlogDb {
         StringBuilder text = new StringBuilder();
         entries.forEach(entry -> text.append(format(entry)));
         boolean created = !Files.exists(file);
-        try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND), OwnerOnly.file())) {
+        try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE), OwnerOnly.file())) {
+            long end = cutUnfinishedLine(channel);
             ByteBuffer buffer = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
             while (buffer.hasRemaining()) {
-                channel.write(buffer);
+                end += channel.write(buffer, end);
             }
             channel.force(true);
         }
         if (created) {
             Durable.syncDirectory(file.getParent());
+        }
+    }
+
+    /** @return where the next line starts: the end of the file, once a last line without its newline is cut */
+    private long cutUnfinishedLine(FileChannel channel) throws IOException {
+        long size = channel.size();
+        long lineStart = size;
+        ByteBuffer chunk = ByteBuffer.allocate(4096);
+        while (lineStart > 0) {
+            long from = Math.max(0, lineStart - chunk.capacity());
+            chunk.clear().limit((int) (lineStart - from));
+            readFully(channel, chunk, from);
+            int i = chunk.position() - 1;
+            while (i >= 0 && chunk.get(i) != '\n') {
+                i--;
+            }
+            if (i >= 0) {
+                lineStart = from + i + 1;
+                break;
+            }
+            lineStart = from;
+        }
+        if (lineStart == size) {
+            return size;
+        }
+        ByteBuffer cut = ByteBuffer.allocate((int) Math.min(size - lineStart, 200));
+        readFully(channel, cut, lineStart);
+        channel.truncate(lineStart);
+        channel.force(true);
+        Log.LOG.warn("{} ended with an unfinished line, left by an append cut short (a crash or a full disk): cut "
+                + "off {} bytes ('{}') before appending", file, size - lineStart, excerpt(new String(cut.array(), 0,
+                        cut.position(), StandardCharsets.UTF_8)));
+        return lineStart;
+    }
+
+    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+        int start = buffer.position();
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, position + buffer.position() - start) < 0) {
+                throw new java.io.EOFException("the index shrank while it was read");
+            }
         }
     }
 
@@ -183,5 +283,10 @@ public final class XlogDb {
         StringBuilder text = new StringBuilder();
         entries.forEach(entry -> text.append(format(entry)));
         Durable.writeString(file, text.toString());
+    }
+
+    /** Logging starts on first use: {@code get-wal} reads the index and never logs when it succeeds. */
+    private static final class Log {
+        static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(XlogDb.class);
     }
 }

@@ -259,4 +259,65 @@ class RecoveryIT {
             server.walArchive().rebuildIndex();
         }
     }
+
+    @Test
+    void aWalFileGoneFromTheArchiveButStillIndexedIsNamedBeforeAnythingIsCopied() throws Exception {
+        WalSegmentName after = server.walArchive().list().stream().map(org.barman.api.WalFileInfo::name)
+                .filter(name -> name.kind() == WalSegmentName.Kind.SEGMENT && name.compareTo(backup.endWal()) > 0)
+                .findFirst().orElseThrow();
+        Map<String, RecoveryOptions> needingIt = Map.of(
+                "copied", RecoveryOptions.of(RecoveryTarget.NONE),
+                "get-wal", RecoveryOptions.of(RecoveryTarget.NONE).withGetWal(true),
+                "name", RecoveryOptions.of(new RecoveryTarget(RecoveryTarget.Kind.NAME, "after-batch-3", false)),
+                "time-get-wal", RecoveryOptions.of(new RecoveryTarget(RecoveryTarget.Kind.TIME, commitTime2, false))
+                        .withGetWal(true));
+        assertNamedBeforeCopying(after, needingIt, "replays it (later WAL files exist)");
+        assertNamedBeforeCopying(backup.beginWal(), Map.of(
+                "immediate-get-wal", RecoveryOptions.of(new RecoveryTarget(RecoveryTarget.Kind.IMMEDIATE, "", false))
+                        .withGetWal(true)), "it makes backup " + backup.id() + " consistent");
+    }
+
+    @Test
+    void aHistoryFileGoneFromTheArchiveButStillIndexedIsNamedBeforeAnythingIsCopied() throws Exception {
+        WalSegmentName history = WalSegmentName.history(9);
+        Path incoming = server.config().incomingWalsDirectory();
+        Files.writeString(incoming.resolve(history.fileName()), "1\t" + backup.endXlog() + "\tfor this test\n");
+        assertThat(server.archiveWal().archived()).extracting(org.barman.api.WalFileInfo::name).contains(history);
+        Files.delete(server.walArchive().pathOf(history));
+        try {
+            Path destination = fixture.root.resolve("never-history");
+            assertThatThrownBy(() -> server.recover("latest", destination.toString(), RecoveryOptions.of(
+                    RecoveryTarget.NONE).withGetWal(true), CopyListener.NONE))
+                    .hasMessageContaining("history file 00000009.history is missing from the archive of server main")
+                    .hasMessageContaining("nothing was copied");
+            assertThat(destination).doesNotExist();
+        } finally {
+            server.walArchive().removeIf(history::equals);
+        }
+    }
+
+    /** Removes one archived file, leaving its line in xlog.db, and recovers with each of the options. */
+    private static void assertNamedBeforeCopying(WalSegmentName victim, Map<String, RecoveryOptions> recoveries,
+            String why) throws Exception {
+        Path file = server.walArchive().pathOf(victim);
+        Path aside = fixture.root.resolve("aside-" + victim.fileName());
+        Files.move(file, aside);
+        try {
+            assertThat(server.walArchive().find(victim)).as("still indexed").isPresent();
+            recoveries.forEach((name, options) -> {
+                Path destination = fixture.root.resolve("never-" + name);
+                RecoveryOptions relocated = options.withTablespaces(Map.of("tbs1",
+                        fixture.root.resolve("never-tbs-" + name).toString()));
+                assertThatThrownBy(() -> server.recover("latest", destination.toString(), relocated,
+                        CopyListener.NONE)).as(name)
+                        .hasMessageContaining("WAL file " + victim + " is missing from the archive of server main")
+                        .hasMessageContaining(why)
+                        .hasMessageContaining("nothing was copied");
+                assertThat(destination).as(name).doesNotExist();
+                assertThat(fixture.root.resolve("never-tbs-" + name)).as(name).doesNotExist();
+            });
+        } finally {
+            Files.move(aside, file);
+        }
+    }
 }

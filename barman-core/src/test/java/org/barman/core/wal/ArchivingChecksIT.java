@@ -2,7 +2,9 @@ package org.barman.core.wal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -49,5 +51,30 @@ class ArchivingChecksIT {
         assertThat(report.results().get(0).ok()).isFalse();
         assertThat(report.results().get(0).detail()).startsWith("cannot connect to PostgreSQL of server main");
         assertThat(report.results()).extracting(CheckResult::name).doesNotContain("wal_level", "archive_mode");
+    }
+
+    @Test
+    void aTornXlogDbLineFailsTheCheckNamingTheLineUntilRebuildXlogDb() throws Exception {
+        Server server = TestBarman.withServer(home, "conninfo = host=127.0.0.1 port=1 user=postgres connect_timeout=2")
+                .server("main");
+        WalFiles.write(server.config().incomingWalsDirectory().resolve("000000010000000000000001"), 1);
+        server.archiveWal();
+        Path xlogDb = server.walArchive().xlogDb().file();
+        Files.writeString(xlogDb, "000000010000000000000002\t167", StandardOpenOption.APPEND);
+
+        CheckResult torn = item(server, "WAL index");
+        assertThat(torn.ok()).isFalse();
+        assertThat(torn.display()).contains(xlogDb + ", line 2 is unfinished").contains("000000010000000000000002")
+                .contains("barman rebuild-xlogdb main");
+
+        server.rebuildXlogDb();
+        assertThat(item(server, "WAL index").ok()).isTrue();
+        assertThat(server.walArchive().list()).extracting(entry -> entry.name().fileName())
+                .containsExactly("000000010000000000000001");
+    }
+
+    private static CheckResult item(Server server, String name) {
+        return server.check().results().stream().filter(result -> result.name().equals(name)).findFirst()
+                .orElseThrow();
     }
 }

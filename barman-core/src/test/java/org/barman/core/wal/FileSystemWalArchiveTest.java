@@ -12,6 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
+import org.barman.api.BackupId;
+import org.barman.api.BackupInfo;
+import org.barman.api.BackupStatus;
 import org.barman.api.WalFileInfo;
 import org.barman.api.WalSegmentName;
 import org.barman.core.Barman;
@@ -269,5 +272,99 @@ class FileSystemWalArchiveTest {
         assertThat(mode(wals.resolve("xlog.db"))).isEqualTo("rw-------");
         assertThat(mode(server.config().errorsDirectory())).isEqualTo("rwx------");
         assertThat(mode(moved)).isEqualTo("rw-------");
+    }
+
+    private static List<Path> filesUnder(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return List.of();
+        }
+        try (var paths = Files.walk(folder)) {
+            return paths.filter(path -> !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)).toList();
+        }
+    }
+
+    @Test
+    void aLinkInIncomingGoesToErrorsAndItsTargetIsNeverArchived() throws IOException {
+        Server server = server("compression = gzip");
+        Path in = incoming(server);
+        Files.createDirectories(in);
+        Path secretSegment = home.resolve("outside/secret-segment");
+        byte[] secret = WalFiles.write(secretSegment, 21);
+        Path secretText = home.resolve("outside/secret.txt");
+        Files.writeString(secretText, "1\t0/3000000\tthe barman user's private text\n");
+        Files.createSymbolicLink(in.resolve("000000010000000000000015"), secretSegment);
+        Files.createSymbolicLink(in.resolve("00000002.history"), secretText);
+
+        ArchiveReport report = server.archiveWal();
+
+        assertThat(report.archived()).isEmpty();
+        assertThat(report.errors()).hasSize(2).allSatisfy(path -> {
+            assertThat(path.getParent()).isEqualTo(server.config().errorsDirectory());
+            assertThat(path.getFileName().toString()).matches(".*\\.\\d{8}T\\d{6}Z\\.link");
+            assertThat(Files.isSymbolicLink(path)).as(path + " is the link itself, moved").isTrue();
+        });
+        assertThat(server.walArchive().list()).isEmpty();
+        assertThat(filesUnder(server.config().walsDirectory())).isEmpty();
+        assertThat(secretSegment).hasBinaryContent(secret);
+        assertThat(in).isEmptyDirectory();
+    }
+
+    @Test
+    void aFolderOrAFifoInIncomingGoesToErrorsWithoutStoppingTheOthers() throws Exception {
+        Server server = server();
+        Path in = incoming(server);
+        Files.createDirectories(in.resolve("000000010000000000000016"));
+        Process mkfifo = new ProcessBuilder("mkfifo", in.resolve("000000010000000000000017").toString())
+                .inheritIO().start();
+        assertThat(mkfifo.waitFor()).isZero();
+        WalFiles.write(in.resolve("000000010000000000000018"), 24);
+
+        ArchiveReport report = server.archiveWal();
+
+        assertThat(report.succeeded()).isTrue();
+        assertThat(report.archived()).extracting(entry -> entry.name().fileName())
+                .containsExactly("000000010000000000000018");
+        assertThat(report.errors()).extracting(path -> path.getFileName().toString()).satisfiesExactly(
+                name -> assertThat(name).startsWith("000000010000000000000016.").endsWith(".folder"),
+                name -> assertThat(name).startsWith("000000010000000000000017.").endsWith(".special"));
+        assertThat(in).isEmptyDirectory();
+    }
+
+    @Test
+    void historyAndBackupLabelFilesTooLargeGoToErrors() throws IOException {
+        Server server = server();
+        Path in = incoming(server);
+        Files.createDirectories(in);
+        Files.write(in.resolve("00000003.history"), new byte[2 * 1024 * 1024]);
+        Files.write(in.resolve("000000010000000000000019.00000028.backup"), new byte[1024 * 1024]);
+        Files.writeString(in.resolve("00000004.history"), "3\t0/19000000\tno recovery target specified\n");
+
+        ArchiveReport report = server.archiveWal();
+
+        assertThat(report.archived()).extracting(entry -> entry.name().fileName()).containsExactly(
+                "00000004.history");
+        assertThat(report.errors()).extracting(path -> path.getFileName().toString()).satisfiesExactly(
+                name -> assertThat(name).startsWith("000000010000000000000019.00000028.backup.")
+                        .endsWith(".oversized"),
+                name -> assertThat(name).startsWith("00000003.history.").endsWith(".oversized"));
+    }
+
+    @Test
+    void aSegmentOfAnotherSizeThanTheServersIsNotArchived() throws IOException {
+        Server server = server();
+        server.catalog().save(BackupInfo.builder(BackupId.parse("20240101T000000")).serverName("main")
+                .status(BackupStatus.DONE).xlogSegmentSize(WalFiles.SEGMENT_SIZE).build());
+        Path in = incoming(server);
+        Files.createDirectories(in);
+        Files.write(in.resolve("00000001000000000000001A"), new byte[1024 * 1024]);
+        Files.write(in.resolve("00000001000000000000001B"), new byte[2 * WalFiles.SEGMENT_SIZE]);
+
+        ArchiveReport report = server.archiveWal();
+
+        assertThat(report.archived()).isEmpty();
+        assertThat(report.skipped()).containsExactly("00000001000000000000001A");
+        assertThat(in.resolve("00000001000000000000001A")).exists();
+        assertThat(report.errors()).extracting(path -> path.getFileName().toString()).singleElement()
+                .satisfies(name -> assertThat(name).startsWith("00000001000000000000001B.").endsWith(".oversized"));
     }
 }

@@ -156,7 +156,7 @@ class WalArchivingIT {
         CheckReport report = barman.server("zstd").check();
         assertThat(report.failures()).isEmpty();
         assertThat(report.results()).extracting(CheckResult::name).contains("PostgreSQL", "wal_level",
-                "directories", "compression settings", "archive_mode", "archive_command", "continuous archiving",
+                "directories", "compression settings", "WAL index", "archive_mode", "archive_command", "continuous archiving",
                 "archiver errors");
     }
 }
