@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.barman.core.Server;
 import org.barman.core.check.CheckReport;
 import org.barman.core.check.CheckResult;
+import org.barman.core.config.Secrets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -47,7 +48,8 @@ final class CheckCommand implements Callable<Integer> {
             for (CheckReport report : reports) {
                 Map<String, Object> items = new LinkedHashMap<>();
                 for (CheckResult result : report.results()) {
-                    items.put(result.name(), Map.of("status", result.ok() ? "OK" : "FAILED", "hint", result.detail()));
+                    items.put(result.name(), Map.of("status", result.ok() ? "OK" : "FAILED", "hint",
+                            Secrets.mask(result.detail())));
                 }
                 tree.put(report.server(), items);
             }
@@ -55,7 +57,7 @@ final class CheckCommand implements Callable<Integer> {
         } else {
             for (CheckReport report : reports) {
                 barman.out().println("Server " + report.server() + ":");
-                report.results().forEach(result -> barman.out().println("\t" + result.display()));
+                report.results().forEach(result -> barman.out().println("\t" + Secrets.mask(result.display())));
             }
             barman.out().flush();
         }
@@ -76,7 +78,8 @@ final class CheckCommand implements Callable<Integer> {
             }
             barman.out().println(line);
             for (CheckReport report : failing) {
-                report.failures().forEach(result -> barman.out().println(report.server() + "." + result.display()));
+                report.failures().forEach(result -> barman.out().println(report.server() + "."
+                        + Secrets.mask(result.display())));
             }
         }
         barman.out().flush();

@@ -11,6 +11,7 @@ import org.barman.api.BarmanException;
 import org.barman.cli.logging.LoggingSetup;
 import org.barman.core.Barman;
 import org.barman.core.config.ConfigOptions;
+import org.barman.core.config.Secrets;
 
 /**
  * {@code barman get-wal} without building the whole command-line model: PostgreSQL runs it once per WAL file
@@ -99,9 +100,9 @@ final class GetWalFastPath {
                         barman.config().global().get(ConfigOptions.LOG_LEVEL), debug);
                 org.slf4j.LoggerFactory.getLogger("barman.get-wal").error(e.getMessage());
             }
-            err.println("ERROR: " + e.getMessage());
+            err.println("ERROR: " + Secrets.mask(e.getMessage()));
             if (debug) {
-                e.printStackTrace(err);
+                err.print(BarmanCommand.stackTrace(e));
             }
             err.flush();
             return OptionalInt.of(e.exitCode());
