@@ -67,7 +67,7 @@ public final class BarmanCommand implements Runnable {
     }
 
     /**
-     * Loads the configuration, sets up logging and checks the OS user, once.
+     * Loads the configuration, checks the OS user, sets up logging and logs the command, once.
      *
      * @return Barman for the configuration of {@code -c}
      */
@@ -75,11 +75,12 @@ public final class BarmanCommand implements Runnable {
         if (barman == null) {
             LoggingSetup.terminal(debug, quiet);
             Barman loaded = Barman.load(configFile);
-            loaded.config().warnings().forEach(warning -> org.slf4j.LoggerFactory.getLogger("barman.config")
-                    .warn(warning));
+            loaded.requireBarmanUser();
             LoggingSetup.file(loaded.config().global().get(ConfigOptions.LOG_FILE),
                     loaded.config().global().get(ConfigOptions.LOG_LEVEL), debug);
-            loaded.requireBarmanUser();
+            LoggingSetup.command(spec.commandLine().getParseResult().originalArgs(), loaded.config().files());
+            loaded.config().warnings().forEach(warning -> org.slf4j.LoggerFactory.getLogger("barman.config")
+                    .warn(warning));
             barman = loaded;
         }
         return barman;

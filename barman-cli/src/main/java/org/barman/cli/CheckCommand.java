@@ -10,6 +10,8 @@ import org.barman.core.Server;
 import org.barman.core.check.CheckReport;
 import org.barman.core.check.CheckResult;
 import org.barman.core.config.Secrets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,6 +21,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(mixinStandardHelpOptions = true, name = "check", description = "Check that a server, or all, is ready for backup and WAL archiving; "
         + "creates the server's folders.")
 final class CheckCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckCommand.class);
 
     /** Nagios' exit code for a critical state. */
     static final int NAGIOS_CRITICAL = 2;
@@ -36,7 +40,15 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         List<CheckReport> reports = new ArrayList<>();
         for (Server server : barman.barman().servers(target)) {
-            reports.add(server.check());
+            CheckReport report = server.check();
+            for (CheckResult result : report.results()) {
+                if (result.ok()) {
+                    LOG.debug("check of server {}: {}", report.server(), result.display());
+                } else {
+                    LOG.info("check of server {}: {}", report.server(), result.display());
+                }
+            }
+            reports.add(report);
         }
         boolean ok = reports.stream().allMatch(CheckReport::ok);
         if (nagios) {

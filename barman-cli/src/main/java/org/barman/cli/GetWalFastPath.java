@@ -79,12 +79,19 @@ final class GetWalFastPath {
             return OptionalInt.empty();
         }
         Barman barman = null;
+        boolean rightUser = false;
+        boolean logging = false;
         try {
             if (debug) {
                 LoggingSetup.terminal(true, quiet);
             }
             barman = Barman.load(config);
             barman.requireBarmanUser();
+            rightUser = true;
+            if (debug || "DEBUG".equals(barman.config().global().get(ConfigOptions.LOG_LEVEL))) {
+                startLogging(barman, args, debug, quiet);
+                logging = true;
+            }
             var server = barman.server(positional.get(0));
             if (outputDirectory != null) {
                 server.getWal(positional.get(1), outputDirectory, compression);
@@ -93,11 +100,13 @@ final class GetWalFastPath {
             }
             return OptionalInt.of(0);
         } catch (BarmanException e) {
-            // Logging starts only now, so that a successful get-wal pays nothing for it.
-            if (barman != null) {
+            // Logging starts only now, so that a successful get-wal pays nothing for it; never as another user
+            // than barman_user, whose log_file it is.
+            if (rightUser) {
+                if (!logging) {
+                    startLogging(barman, args, debug, quiet);
+                }
                 LoggingSetup.terminal(debug, true);
-                LoggingSetup.file(barman.config().global().get(ConfigOptions.LOG_FILE),
-                        barman.config().global().get(ConfigOptions.LOG_LEVEL), debug);
                 org.slf4j.LoggerFactory.getLogger("barman.get-wal").error(e.getMessage());
             }
             err.println("ERROR: " + Secrets.mask(e.getMessage()));
@@ -107,5 +116,12 @@ final class GetWalFastPath {
             err.flush();
             return OptionalInt.of(e.exitCode());
         }
+    }
+
+    private static void startLogging(Barman barman, String[] args, boolean debug, boolean quiet) {
+        LoggingSetup.terminal(debug, quiet);
+        LoggingSetup.file(barman.config().global().get(ConfigOptions.LOG_FILE),
+                barman.config().global().get(ConfigOptions.LOG_LEVEL), debug);
+        LoggingSetup.command(List.of(args), barman.config().files());
     }
 }

@@ -2,6 +2,7 @@ package org.barman.cli.logging;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -11,6 +12,8 @@ import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
+import org.barman.api.support.ShellWords;
+import org.barman.core.config.Secrets;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -18,6 +21,8 @@ import org.slf4j.LoggerFactory;
  * the terminal at WARNING ({@code -d}: DEBUG with stack traces; {@code -q}: nothing).
  */
 public final class LoggingSetup {
+
+    private static final String FILE = "file";
 
     private LoggingSetup() {
     }
@@ -76,7 +81,7 @@ public final class LoggingSetup {
         encoder.start();
         FileAppender<ILoggingEvent> appender = new FileAppender<>();
         appender.setContext(context);
-        appender.setName("file");
+        appender.setName(FILE);
         appender.setFile(logFile.toString());
         appender.setAppend(true);
         appender.setPrudent(false);
@@ -87,10 +92,33 @@ public final class LoggingSetup {
             root.warn("cannot write log_file {}; logging to the terminal only", logFile);
             return;
         }
+        var previous = root.getAppender(FILE);
+        if (previous != null) {
+            root.detachAppender(previous);
+            previous.stop();
+        }
         root.addAppender(appender);
         Level lowest = root.getLevel() == null || fileLevel.isGreaterOrEqual(root.getLevel()) ? root.getLevel()
                 : fileLevel;
         root.setLevel(lowest);
+    }
+
+    /**
+     * Logs, at DEBUG, the command that runs (passwords masked), the OS user and the configuration files read, so
+     * that a DBA who turns DEBUG on finds every command in the log.
+     *
+     * @param args the command line, without the program name
+     * @param configurationFiles the configuration files read
+     */
+    public static void command(List<String> args, List<Path> configurationFiles) {
+        org.slf4j.Logger log = LoggerFactory.getLogger("barman.command");
+        if (log.isDebugEnabled()) {
+            log.debug("barman {} (OS user {}, pid {})",
+                    ShellWords.join(args.stream().map(Secrets::mask).toList()), System.getProperty("user.name"),
+                    ProcessHandle.current().pid());
+            log.debug("configuration files read: {}",
+                    String.join(", ", configurationFiles.stream().map(Path::toString).toList()));
+        }
     }
 
     private static Level toLevel(String level) {
