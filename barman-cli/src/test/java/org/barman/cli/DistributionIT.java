@@ -125,6 +125,24 @@ class DistributionIT {
     }
 
     @Test
+    void theLauncherSetsUmask077() throws Exception {
+        Path bin = Files.createDirectories(work.resolve("umask-bin"));
+        Path rsync = bin.resolve("rsync");
+        Files.writeString(rsync, "#!/bin/sh\necho \"rsync umask $(umask)\"\n");
+        Files.setPosixFilePermissions(rsync, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path config = work.resolve("umask.conf");
+        Files.writeString(config, "[barman]\nbarman_home = " + work.resolve("umask-home") + "\nbarman_user = "
+                + System.getProperty("user.name") + "\n[main]\nconninfo = host=pg\n");
+        List<String> command = List.of("sh", "-c", "umask 022 && PATH=" + bin + ":$PATH exec \"$0\" \"$@\"",
+                distribution.resolve("bin/barman").toString(), "-c", config.toString(), "diagnose");
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).isZero();
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(out)
+                .at("/global/system_info/rsync_ver").asText()).isEqualTo("rsync umask 0077");
+    }
+
+    @Test
     void errorsAreOneLineWithANonZeroExit() throws Exception {
         Path bad = work.resolve("bad.conf");
         Files.writeString(bad, "[barman]\nbarman_user = root\n[main]\nconninfo = h\nimmediate_checkpoint = maybe\n");

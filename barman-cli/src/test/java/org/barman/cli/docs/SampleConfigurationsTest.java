@@ -95,7 +95,7 @@ class SampleConfigurationsTest {
         Path logFile = Barman.load(conf().resolve("barman.conf")).config().global().get(ConfigOptions.LOG_FILE);
 
         assertThat(logrotate).startsWith(logFile + " {\n").contains("\n    su barman barman\n")
-                .contains("\n    create 0640 barman barman\n").doesNotContain("copytruncate");
+                .contains("\n    create 0600 barman barman\n").doesNotContain("copytruncate");
     }
 
     private static void assertParses(String... args) {
