@@ -86,6 +86,11 @@ public final class BarmanCommand implements Runnable {
         return barman;
     }
 
+    /** @return the file of {@code -c}, or null */
+    Path configFile() {
+        return configFile;
+    }
+
     /** @return the chosen output format */
     OutputFormat format() {
         return format;
