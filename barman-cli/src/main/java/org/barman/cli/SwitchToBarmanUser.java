@@ -35,8 +35,9 @@ final class SwitchToBarmanUser {
     static final String SWITCHED = "BARMAN_SWITCHED_FROM_ROOT";
 
     private static final String ROOT = "root";
-    private static final List<Path> RUNUSER = List.of(Path.of("/usr/sbin/runuser"), Path.of("/sbin/runuser"),
-            Path.of("/usr/bin/runuser"), Path.of("/bin/runuser"));
+    /** Where runuser lives when root's PATH (cron's, for example) lacks the sbin folders. */
+    private static final List<String> RUNUSER = List.of("/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser",
+            "/bin/runuser");
 
     private SwitchToBarmanUser() {
     }
@@ -110,7 +111,7 @@ final class SwitchToBarmanUser {
                 }
             }
         }
-        candidates.addAll(RUNUSER);
+        RUNUSER.forEach(candidate -> candidates.add(Path.of(candidate)));
         return candidates.stream().filter(Files::isExecutable).findFirst().orElseThrow(() -> new BarmanException(
                 "barman runs as barman_user, and root needs runuser (util-linux) to switch to it: install "
                         + "util-linux, or run barman as barman_user (sudo -u USER barman ...)"));

@@ -16,8 +16,9 @@ import org.barman.core.postgres.ConnInfo;
  *       {@link ConnInfo#toString()} shows it: its password keywords replaced by {@value #MASK}.</li>
  *   <li>Any other text (an option value such as {@code ssh_command} or a hook script, a log line, an error
  *       message, a command line) loses the value of every assignment to a password or a secret
- *       ({@code PGPASSWORD=...}, {@code password=...}, {@code sslpassword = '...'}, {@code --password=...}) and the
- *       password of every URI ({@code postgresql://user:...@host}).</li>
+ *       ({@code PGPASSWORD=...}, {@code password=...}, {@code sslpassword = '...'}, {@code --password=...},
+ *       {@code AWS_SECRET_ACCESS_KEY=...}, {@code VAULT_TOKEN=...}) and the password of every URI
+ *       ({@code postgresql://user:...@host}).</li>
  * </ul>
  * A value is masked whole, up to the next white space (or its closing quote when quoted), so that no part of a
  * password survives; the rest of the text is kept as it was.
@@ -30,9 +31,15 @@ public final class Secrets {
     private static final Pattern URI_PASSWORD = Pattern.compile(
             "(?i)(\\b[a-z][a-z0-9+.-]*://[^\\s:/@]*:)([^\\s/@]+)(@)");
 
+    /**
+     * A name ending in password or passwd (not {@code PasswordAuthentication}, an ssh option), or holding secret,
+     * token or credential ({@code AWS_SECRET_ACCESS_KEY}, {@code VAULT_TOKEN}), or a SCRAM key; then {@code =} and
+     * a value, quoted or up to the next white space.
+     */
     private static final Pattern ASSIGNMENT = Pattern.compile(
-            "(?i)((?<![A-Za-z0-9_])[A-Za-z0-9_]*(?:password|passwd|secret)[A-Za-z0-9_]*"
-                    + "|(?<![A-Za-z0-9_])scram_(?:client|server)_key)(\\s*=\\s*)"
+            "(?i)((?<![A-Za-z0-9_])(?:[A-Za-z0-9_]*(?:password|passwd)"
+                    + "|[A-Za-z0-9_]*(?:secret|token|credential)[A-Za-z0-9_]*|scram_(?:client|server)_key))"
+                    + "(\\s*=\\s*)"
                     + "('(?:[^'\\\\]|\\\\.)*'?|\"(?:[^\"\\\\]|\\\\.)*\"?|(?:\\\\.|[^\\s\\\\])+)");
 
     private Secrets() {

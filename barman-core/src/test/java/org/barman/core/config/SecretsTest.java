@@ -43,6 +43,8 @@ class SecretsTest {
                 .isEqualTo("export PGPASSWORD=********; psql -c 'select 1'");
         assertThat(Secrets.mask("notify --password=s3cr3t --api_secret = xyz MY_DB_PASSWD=abc"))
                 .isEqualTo("notify --password=******** --api_secret = ******** MY_DB_PASSWD=********");
+        assertThat(Secrets.maskOption("post_backup_script", "AWS_SECRET_ACCESS_KEY=abc VAULT_TOKEN=def upload"))
+                .isEqualTo("AWS_SECRET_ACCESS_KEY=******** VAULT_TOKEN=******** upload");
     }
 
     @Test
@@ -57,7 +59,9 @@ class SecretsTest {
     void textWithoutPasswordsIsKept() {
         for (String text : new String[] {"ssh postgres@pg", "/var/lib/barman/main/incoming",
             "FATAL: password authentication failed for user \"postgres\"", "bandwidth_limit = 0",
-            "http://pg:8080/status", "rsync -a --exclude=pg_wal/* pg:/srv/data/ /backup/", ""}) {
+            "http://pg:8080/status", "rsync -a --exclude=pg_wal/* pg:/srv/data/ /backup/",
+            "ssh -o PasswordAuthentication=no -o BatchMode=yes -i /var/lib/barman/.ssh/secret_key postgres@pg",
+            ""}) {
             assertThat(Secrets.mask(text)).isEqualTo(text);
             assertThat(Secrets.maskOption("ssh_command", text)).isEqualTo(text);
         }
