@@ -8,6 +8,7 @@ import org.barman.cli.logging.LoggingSetup;
 import org.barman.core.Barman;
 import org.barman.core.BarmanVersion;
 import org.barman.core.config.ConfigOptions;
+import org.barman.core.config.Secrets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,7 +67,7 @@ public final class BarmanCommand implements Runnable {
     }
 
     /**
-     * Loads the configuration, sets up logging and checks the OS user, once.
+     * Loads the configuration, checks the OS user, sets up logging and logs the command, once.
      *
      * @return Barman for the configuration of {@code -c}
      */
@@ -74,14 +75,20 @@ public final class BarmanCommand implements Runnable {
         if (barman == null) {
             LoggingSetup.terminal(debug, quiet);
             Barman loaded = Barman.load(configFile);
-            loaded.config().warnings().forEach(warning -> org.slf4j.LoggerFactory.getLogger("barman.config")
-                    .warn(warning));
+            loaded.requireBarmanUser();
             LoggingSetup.file(loaded.config().global().get(ConfigOptions.LOG_FILE),
                     loaded.config().global().get(ConfigOptions.LOG_LEVEL), debug);
-            loaded.requireBarmanUser();
+            LoggingSetup.command(spec.commandLine().getParseResult().originalArgs(), loaded.config().files());
+            loaded.config().warnings().forEach(warning -> org.slf4j.LoggerFactory.getLogger("barman.config")
+                    .warn(warning));
             barman = loaded;
         }
         return barman;
+    }
+
+    /** @return the file of {@code -c}, or null */
+    Path configFile() {
+        return configFile;
     }
 
     /** @return the chosen output format */
@@ -102,7 +109,7 @@ public final class BarmanCommand implements Runnable {
     /** @param line a line of information for the person at the terminal; not printed with {@code -q} */
     void info(String line) {
         if (!quiet) {
-            out().println(line);
+            out().println(Secrets.mask(line));
             out().flush();
         }
     }
@@ -110,14 +117,14 @@ public final class BarmanCommand implements Runnable {
     /** @param line a warning, on standard error; not printed with {@code -q} */
     void warning(String line) {
         if (!quiet) {
-            err().println("WARNING: " + line);
+            err().println("WARNING: " + Secrets.mask(line));
             err().flush();
         }
     }
 
     /** @param line an error, on standard error, always printed */
     void error(String line) {
-        err().println("ERROR: " + line);
+        err().println("ERROR: " + Secrets.mask(line));
         err().flush();
     }
 
@@ -134,13 +141,23 @@ public final class BarmanCommand implements Runnable {
     private static int handleError(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         BarmanCommand top = commandLine.getCommandSpec().root().commandLine().getCommand();
         PrintWriter err = commandLine.getErr();
-        err.println("ERROR: " + message(e));
+        err.println("ERROR: " + Secrets.mask(message(e)));
         if (top.debug) {
-            e.printStackTrace(err);
+            err.print(stackTrace(e));
         }
         err.flush();
         return e instanceof BarmanException barmanException ? barmanException.exitCode()
                 : BarmanException.GENERIC_FAILURE;
+    }
+
+    /**
+     * @param e an exception
+     * @return its stack trace, passwords masked, for {@code -d}
+     */
+    static String stackTrace(Throwable e) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        return Secrets.mask(trace.toString());
     }
 
     private static String message(Throwable e) {
@@ -155,7 +172,7 @@ public final class BarmanCommand implements Runnable {
     private static int handleUsageError(CommandLine.ParameterException e, String[] args) {
         CommandLine commandLine = e.getCommandLine();
         PrintWriter err = commandLine.getErr();
-        err.println("ERROR: " + e.getMessage());
+        err.println("ERROR: " + Secrets.mask(e.getMessage()));
         err.println("Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return commandLine.getCommandSpec().exitCodeOnInvalidInput();

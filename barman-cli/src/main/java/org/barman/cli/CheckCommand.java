@@ -9,6 +9,9 @@ import java.util.concurrent.Callable;
 import org.barman.core.Server;
 import org.barman.core.check.CheckReport;
 import org.barman.core.check.CheckResult;
+import org.barman.core.config.Secrets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -18,6 +21,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(mixinStandardHelpOptions = true, name = "check", description = "Check that a server, or all, is ready for backup and WAL archiving; "
         + "creates the server's folders.")
 final class CheckCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckCommand.class);
 
     /** Nagios' exit code for a critical state. */
     static final int NAGIOS_CRITICAL = 2;
@@ -35,7 +40,15 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         List<CheckReport> reports = new ArrayList<>();
         for (Server server : barman.barman().servers(target)) {
-            reports.add(server.check());
+            CheckReport report = server.check();
+            for (CheckResult result : report.results()) {
+                if (result.ok()) {
+                    LOG.debug("check of server {}: {}", report.server(), result.display());
+                } else {
+                    LOG.info("check of server {}: {}", report.server(), result.display());
+                }
+            }
+            reports.add(report);
         }
         boolean ok = reports.stream().allMatch(CheckReport::ok);
         if (nagios) {
@@ -47,7 +60,8 @@ final class CheckCommand implements Callable<Integer> {
             for (CheckReport report : reports) {
                 Map<String, Object> items = new LinkedHashMap<>();
                 for (CheckResult result : report.results()) {
-                    items.put(result.name(), Map.of("status", result.ok() ? "OK" : "FAILED", "hint", result.detail()));
+                    items.put(result.name(), Map.of("status", result.ok() ? "OK" : "FAILED", "hint",
+                            Secrets.mask(result.detail())));
                 }
                 tree.put(report.server(), items);
             }
@@ -55,7 +69,7 @@ final class CheckCommand implements Callable<Integer> {
         } else {
             for (CheckReport report : reports) {
                 barman.out().println("Server " + report.server() + ":");
-                report.results().forEach(result -> barman.out().println("\t" + result.display()));
+                report.results().forEach(result -> barman.out().println("\t" + Secrets.mask(result.display())));
             }
             barman.out().flush();
         }
@@ -76,7 +90,8 @@ final class CheckCommand implements Callable<Integer> {
             }
             barman.out().println(line);
             for (CheckReport report : failing) {
-                report.failures().forEach(result -> barman.out().println(report.server() + "." + result.display()));
+                report.failures().forEach(result -> barman.out().println(report.server() + "."
+                        + Secrets.mask(result.display())));
             }
         }
         barman.out().flush();

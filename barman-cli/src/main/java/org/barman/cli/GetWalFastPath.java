@@ -11,6 +11,7 @@ import org.barman.api.BarmanException;
 import org.barman.cli.logging.LoggingSetup;
 import org.barman.core.Barman;
 import org.barman.core.config.ConfigOptions;
+import org.barman.core.config.Secrets;
 
 /**
  * {@code barman get-wal} without building the whole command-line model: PostgreSQL runs it once per WAL file
@@ -78,12 +79,19 @@ final class GetWalFastPath {
             return OptionalInt.empty();
         }
         Barman barman = null;
+        boolean rightUser = false;
+        boolean logging = false;
         try {
             if (debug) {
                 LoggingSetup.terminal(true, quiet);
             }
             barman = Barman.load(config);
             barman.requireBarmanUser();
+            rightUser = true;
+            if (debug || "DEBUG".equals(barman.config().global().get(ConfigOptions.LOG_LEVEL))) {
+                startLogging(barman, args, debug, quiet);
+                logging = true;
+            }
             var server = barman.server(positional.get(0));
             if (outputDirectory != null) {
                 server.getWal(positional.get(1), outputDirectory, compression);
@@ -92,19 +100,28 @@ final class GetWalFastPath {
             }
             return OptionalInt.of(0);
         } catch (BarmanException e) {
-            // Logging starts only now, so that a successful get-wal pays nothing for it.
-            if (barman != null) {
+            // Logging starts only now, so that a successful get-wal pays nothing for it; never as another user
+            // than barman_user, whose log_file it is.
+            if (rightUser) {
+                if (!logging) {
+                    startLogging(barman, args, debug, quiet);
+                }
                 LoggingSetup.terminal(debug, true);
-                LoggingSetup.file(barman.config().global().get(ConfigOptions.LOG_FILE),
-                        barman.config().global().get(ConfigOptions.LOG_LEVEL), debug);
                 org.slf4j.LoggerFactory.getLogger("barman.get-wal").error(e.getMessage());
             }
-            err.println("ERROR: " + e.getMessage());
+            err.println("ERROR: " + Secrets.mask(e.getMessage()));
             if (debug) {
-                e.printStackTrace(err);
+                err.print(BarmanCommand.stackTrace(e));
             }
             err.flush();
             return OptionalInt.of(e.exitCode());
         }
+    }
+
+    private static void startLogging(Barman barman, String[] args, boolean debug, boolean quiet) {
+        LoggingSetup.terminal(debug, quiet);
+        LoggingSetup.file(barman.config().global().get(ConfigOptions.LOG_FILE),
+                barman.config().global().get(ConfigOptions.LOG_LEVEL), debug);
+        LoggingSetup.command(List.of(args), barman.config().files());
     }
 }

@@ -1,7 +1,10 @@
 package org.barman.cli;
 
 import java.io.PrintWriter;
+import java.util.OptionalInt;
 
+import org.barman.api.BarmanException;
+import org.barman.core.config.Secrets;
 import picocli.CommandLine;
 
 /** The {@code barman} command. */
@@ -31,7 +34,9 @@ public final class Main {
     }
 
     /**
-     * Runs one command, as the process would, writing to the given streams.
+     * Runs one command, as the process would, writing to the given streams. Run by root with a configuration
+     * whose barman_user is another user, the command runs as that user in a new process that writes to this
+     * process's standard output and error, not to the given streams ({@link SwitchToBarmanUser}).
      *
      * @param args the command line
      * @param out standard output, for text
@@ -40,7 +45,17 @@ public final class Main {
      * @return the exit code
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err, java.io.OutputStream binaryOut) {
-        java.util.OptionalInt fast = GetWalFastPath.run(args, err, binaryOut);
+        try {
+            OptionalInt switched = SwitchToBarmanUser.ifRoot(args);
+            if (switched.isPresent()) {
+                return switched.getAsInt();
+            }
+        } catch (BarmanException e) {
+            err.println("ERROR: " + Secrets.mask(e.getMessage()));
+            err.flush();
+            return e.exitCode();
+        }
+        OptionalInt fast = GetWalFastPath.run(args, err, binaryOut);
         if (fast.isPresent()) {
             return fast.getAsInt();
         }

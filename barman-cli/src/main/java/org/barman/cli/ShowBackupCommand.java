@@ -16,6 +16,7 @@ import org.barman.core.catalog.BackupDetails;
 import org.barman.core.catalog.BackupInfoFile;
 import org.barman.core.catalog.BackupWalSummary;
 import org.barman.core.catalog.Catalog;
+import org.barman.core.config.Secrets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -60,7 +61,7 @@ final class ShowBackupCommand implements Callable<Integer> {
         out.add("  Status                 : " + info.status());
         if (!Catalog.COPY_DONE.contains(info.status())) {
             if (info.error() != null) {
-                out.add("  Error:            : " + info.error());
+                out.add("  Error:            : " + Secrets.mask(info.error()));
             }
             return out;
         }
@@ -148,7 +149,7 @@ final class ShowBackupCommand implements Callable<Integer> {
         out.put("ident_file", info.identFile());
         out.put("included_files", info.includedFiles().isEmpty() ? null : info.includedFiles());
         out.put("backup_label", info.backupLabel());
-        out.put("error", info.error());
+        out.put("error", Secrets.mask(info.error()));
         details.otherFields().forEach((key, value) -> out.put(key, "None".equals(value) ? null : value));
         if (Catalog.COPY_DONE.contains(info.status())) {
             out.put("wal_num", wal.requiredCount());

@@ -90,13 +90,18 @@ class DistributionIT {
         if (System.getProperty("user.name").equals("barman")) {
             return List.of();
         }
+        createBarmanUser();
+        return List.of("runuser", "-u", "barman", "--");
+    }
+
+    /** Creates the {@code barman} OS user when it is missing (needs root). */
+    private static void createBarmanUser() throws IOException, InterruptedException {
         assertThat(System.getProperty("user.name")).as("creating the barman user needs root").isEqualTo("root");
         if (new ProcessBuilder("id", "barman").start().waitFor() != 0) {
             Process add = new ProcessBuilder("useradd", "--system", "--user-group", "--home-dir", "/var/lib/barman",
                     "--shell", "/bin/sh", "barman").inheritIO().start();
             assertThat(add.waitFor()).as("useradd barman").isZero();
         }
-        return List.of("runuser", "-u", "barman", "--");
     }
 
     @Test
@@ -113,15 +118,53 @@ class DistributionIT {
     }
 
     @Test
-    void anotherUserThanBarmanUserIsRefused() throws Exception {
-        if (System.getProperty("user.name").equals("barman")) {
-            return;
-        }
-        Result result = run(List.of(), "-c", guideConfig().toString(), "list-server");
+    void rootRunsTheGuidesExampleAsBarmanUser() throws Exception {
+        Path config = guideConfig();
+        createBarmanUser();
+        Result list = run(List.of(), "-c", config.toString(), "list-server");
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        assertThat(list.out()).isEqualTo("main - Main PostgreSQL Database\n");
+
+        Result diagnose = run(List.of(), "-c", config.toString(), "diagnose");
+        assertThat(diagnose.exitCode()).as(diagnose.err()).isZero();
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(diagnose.out())
+                .at("/global/system_info/user").asText()).isEqualTo("barman");
+
+        Result unknown = run(List.of(), "-c", config.toString(), "show-server", "nowhere");
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.out()).isEmpty();
+        assertThat(unknown.err()).as("the error, after the warning that barman cannot write /var/log/barman")
+                .endsWith("ERROR: unknown server 'nowhere' (configured servers: main)\n");
+    }
+
+    @Test
+    void aUserOtherThanBarmanUserIsRefused() throws Exception {
+        Path config = guideConfig();
+        createBarmanUser();
+        Result result = run(List.of("runuser", "-u", "postgres", "--"), "-c", config.toString(), "list-server");
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.out()).isEmpty();
-        assertThat(result.err()).startsWith("ERROR: barman must run as user 'barman'");
+        assertThat(result.err()).startsWith("ERROR: barman must run as user 'barman' (barman_user in " + config
+                + "), not as 'postgres'");
         assertThat(result.err().lines()).hasSize(1);
+    }
+
+    @Test
+    void theLauncherSetsUmask077() throws Exception {
+        Path bin = Files.createDirectories(work.resolve("umask-bin"));
+        Path rsync = bin.resolve("rsync");
+        Files.writeString(rsync, "#!/bin/sh\necho \"rsync umask $(umask)\"\n");
+        Files.setPosixFilePermissions(rsync, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path config = work.resolve("umask.conf");
+        Files.writeString(config, "[barman]\nbarman_home = " + work.resolve("umask-home") + "\nbarman_user = "
+                + System.getProperty("user.name") + "\n[main]\nconninfo = host=pg\n");
+        List<String> command = List.of("sh", "-c", "umask 022 && PATH=" + bin + ":$PATH exec \"$0\" \"$@\"",
+                distribution.resolve("bin/barman").toString(), "-c", config.toString(), "diagnose");
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).isZero();
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(out)
+                .at("/global/system_info/rsync_ver").asText()).isEqualTo("rsync umask 0077");
     }
 
     @Test

@@ -158,6 +158,53 @@ class EndToEndIT {
     }
 
     @Test
+    void rootRunsEveryCommandAsBarmanUserPassingOutputAndExitCodes() throws Exception {
+        String wal = pg.queryValue("SELECT pg_walfile_name(pg_switch_wal())");
+        archiveUpTo(wal);
+
+        Result backup = asRoot("backup", "main");
+        assertThat(backup.exitCode()).as(backup.err()).isZero();
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("Backup (\\d{8}T\\d{6}) of server main")
+                .matcher(backup.text());
+        assertThat(id.find()).as(backup.text()).isTrue();
+        Path folder = work.resolve("home/main/base").resolve(id.group(1));
+        assertThat(Files.getOwner(folder).getName()).isEqualTo("postgres");
+        assertThat(Files.getOwner(folder.resolve("backup.info")).getName()).isEqualTo("postgres");
+        assertThat(Files.getOwner(work.resolve("home/barman.log")).getName()).isEqualTo("postgres");
+
+        Result got = asRoot("get-wal", "main", wal);
+        assertThat(got.exitCode()).as(got.err()).isZero();
+        assertThat(got.out()).hasSize(16 * 1024 * 1024);
+        Result missing = asRoot("get-wal", "main", "0000000100000000000000FE");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.out()).isEmpty();
+        assertThat(missing.err()).isEqualTo("ERROR: WAL file 0000000100000000000000FE is not in the archive of "
+                + "server main\n");
+
+        var diagnosis = new com.fasterxml.jackson.databind.ObjectMapper().readTree(asRoot("diagnose").text());
+        assertThat(diagnosis.at("/global/system_info/user").asText()).isEqualTo("postgres");
+        Result usage = asRoot("list-backup");
+        assertThat(usage.exitCode()).isEqualTo(2);
+        assertThat(usage.err()).startsWith("ERROR: Missing required parameter: 'SERVER'");
+    }
+
+    /** Runs the distribution's bin/barman as root, which hands the command to barman_user (postgres). */
+    static Result asRoot(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(distribution.resolve("bin/barman").toString(), "-c",
+                config.toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(work, "out", ".bin");
+        Path err = Files.createTempFile(work, "err", ".txt");
+        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .start();
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("barman " + String.join(" ", args)).isTrue();
+        Result result = new Result(process.exitValue(), Files.readAllBytes(out), Files.readString(err));
+        Files.delete(out);
+        Files.delete(err);
+        return result;
+    }
+
+    @Test
     void backupAllCarriesOnAfterAFailureAndExitsNonZero() throws Exception {
         String original = Files.readString(config);
         Files.writeString(config, "[barman]\nbarman_home = " + work.resolve("home") + "\nbarman_user = postgres\n"

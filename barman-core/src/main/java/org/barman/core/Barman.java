@@ -141,7 +141,8 @@ public final class Barman {
 
     /**
      * Refuses to go on when the current OS user is not {@code barman_user}, as Barman does: files written by
-     * another user would break the next run of the right one.
+     * another user would break the next run of the right one. (The command line run by root runs itself again as
+     * {@code barman_user} before it gets here.)
      *
      * @throws BarmanException naming both users and the option
      */
@@ -150,8 +151,8 @@ public final class Barman {
         String current = System.getProperty("user.name");
         if (expected != null && !expected.equals(current)) {
             throw new BarmanException("barman must run as user '" + expected + "' (barman_user in "
-                    + config.mainFile() + "), not as '" + current + "': run it as " + expected
-                    + ", for example with sudo -u " + expected + " barman ...");
+                    + config.mainFile() + "), not as '" + current + "': run it as " + expected + " (sudo -u "
+                    + expected + " barman ...), or as root, which runs it as " + expected);
         }
     }
 

@@ -8,9 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.barman.core.config.Secrets;
+
 /**
- * What {@code barman diagnose} reports: the global and per-server configuration, and the versions of Java, the
- * OS, Barman and the tools Barman runs. A tree of maps, lists and strings, ready to render as JSON.
+ * What {@code barman diagnose} reports: the global and per-server configuration (passwords masked by
+ * {@link Secrets}), and the versions of Java, the OS, Barman and the tools Barman runs. A tree of maps, lists and
+ * strings, ready to render as JSON.
  *
  * @param tree the report
  */
@@ -18,7 +21,7 @@ public record Diagnosis(Map<String, Object> tree) {
 
     static Diagnosis of(Barman barman) {
         Map<String, Object> global = new LinkedHashMap<>();
-        Map<String, Object> config = new LinkedHashMap<>(barman.config().global().texts());
+        Map<String, Object> config = new LinkedHashMap<>(barman.config().global().maskedTexts());
         config.put("files", barman.config().files().stream().map(Object::toString).toList());
         global.put("config", config);
         global.put("system_info", systemInfo(barman));
@@ -48,7 +51,7 @@ public record Diagnosis(Map<String, Object> tree) {
                 status.put("last_backup_status", last.status().name());
             }
         } catch (RuntimeException e) {
-            status.put("catalogue_error", e.getMessage());
+            status.put("catalogue_error", Secrets.mask(e.getMessage()));
         }
         try {
             List<org.barman.api.WalFileInfo> wal = server.walArchive().list();
@@ -58,7 +61,7 @@ public record Diagnosis(Map<String, Object> tree) {
                     .ifPresent(entry -> status.put("last_archived_wal", entry.name().fileName()));
             status.put("incoming_wal_files", server.walArchive().incomingFiles().size());
         } catch (RuntimeException e) {
-            status.put("archive_error", e.getMessage());
+            status.put("archive_error", Secrets.mask(e.getMessage()));
         }
         return status;
     }

@@ -454,18 +454,20 @@ public final class Server {
 
     /**
      * Every effective option of the server, as {@code show-server} prints it: sorted by name, unset options as
-     * {@code None}, the transport as chosen and the retention policy as understood.
+     * {@code None}, passwords masked ({@link org.barman.core.config.Secrets}), the transport as chosen and the
+     * retention policy as understood.
      *
      * @return option name to value
      */
     public Map<String, String> effectiveOptions() {
         Map<String, String> shown = new TreeMap<>();
+        Map<String, String> texts = config.maskedTexts();
         for (ConfigOption<?> option : ConfigOptions.all()) {
             if (option.scope() == OptionScope.GLOBAL && option != ConfigOptions.BARMAN_HOME
                     && option != ConfigOptions.BARMAN_LOCK_DIRECTORY) {
                 continue;
             }
-            shown.put(option.name(), config.texts().getOrDefault(option.name(), "None"));
+            shown.put(option.name(), texts.getOrDefault(option.name(), "None"));
         }
         shown.put(ConfigOptions.TRANSPORT.name(), config.transportName());
         retentionPolicy().ifPresent(policy -> {

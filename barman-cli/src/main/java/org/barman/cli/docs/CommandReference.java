@@ -45,8 +45,10 @@ public final class CommandReference {
                         + "backups of PostgreSQL servers, archives their WAL continuously, keeps a catalogue of "
                         + "backups, enforces retention policies, and recovers a server to any point in time, on the "
                         + "backup host or on another one.")
-                .paragraph("It reads its configuration from `barman.conf`(5) and must run as its `barman_user`. "
-                        + "Where a command takes SERVER, `all` means every configured server, when the command "
+                .paragraph("It reads its configuration from `barman.conf`(5) and runs as its `barman_user`: "
+                        + "started by root, a command runs itself again as that user (through `runuser`, with the "
+                        + "same arguments, environment, standard input and output, and exit code); any other user "
+                        + "is refused. Where a command takes SERVER, `all` means every configured server, when the command "
                         + "says so. A BACKUP_ID is a backup's id (its start time, such as `20260126T101500`) or one "
                         + "of `latest`/`last` (the newest) and `oldest`/`first`.")
                 .build());

@@ -11,9 +11,12 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 
+import org.barman.core.config.Secrets;
+
 /**
  * The line format of Barman's log file: {@code 2024-01-01 10:00:00,123 [pid] logger LEVEL: message}, with
- * Python's level names (WARNING, CRITICAL), so that log readers written for Barman keep working.
+ * Python's level names (WARNING, CRITICAL), so that log readers written for Barman keep working. Passwords in
+ * messages and stack traces are masked ({@link Secrets}).
  */
 public final class BarmanLogLayout extends LayoutBase<ILoggingEvent> {
 
@@ -26,7 +29,7 @@ public final class BarmanLogLayout extends LayoutBase<ILoggingEvent> {
         StringBuilder line = new StringBuilder(128);
         line.append(TIME.format(Instant.ofEpochMilli(event.getTimeStamp()))).append(" [").append(PID).append("] ")
                 .append(event.getLoggerName()).append(' ').append(levelName(event.getLevel())).append(": ")
-                .append(event.getFormattedMessage()).append(CoreConstants.LINE_SEPARATOR);
+                .append(Secrets.mask(event.getFormattedMessage())).append(CoreConstants.LINE_SEPARATOR);
         IThrowableProxy thrown = event.getThrowableProxy();
         if (thrown != null) {
             line.append(stackTrace(thrown));
@@ -42,6 +45,6 @@ public final class BarmanLogLayout extends LayoutBase<ILoggingEvent> {
     }
 
     static String stackTrace(IThrowableProxy thrown) {
-        return ThrowableProxyUtil.asString(thrown) + CoreConstants.LINE_SEPARATOR;
+        return Secrets.mask(ThrowableProxyUtil.asString(thrown)) + CoreConstants.LINE_SEPARATOR;
     }
 }

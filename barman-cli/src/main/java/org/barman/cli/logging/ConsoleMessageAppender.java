@@ -6,10 +6,11 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.AppenderBase;
+import org.barman.core.config.Secrets;
 
 /**
  * Shows log events to the person at the terminal, on standard error, as Barman does:
- * {@code WARNING: message}. Stack traces only when {@code -d} is given.
+ * {@code WARNING: message}. Stack traces only when {@code -d} is given. Passwords are masked ({@link Secrets}).
  */
 public final class ConsoleMessageAppender extends AppenderBase<ILoggingEvent> {
 
@@ -35,7 +36,7 @@ public final class ConsoleMessageAppender extends AppenderBase<ILoggingEvent> {
             line.append(" (").append(thrown.getMessage()).append(')');
         }
         PrintStream out = stream;
-        out.println(line);
+        out.println(Secrets.mask(line.toString()));
         if (thrown != null && stackTraces) {
             out.print(BarmanLogLayout.stackTrace(thrown));
         }

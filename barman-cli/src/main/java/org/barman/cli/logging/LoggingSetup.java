@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -14,6 +15,8 @@ import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
 import org.barman.api.support.OwnerOnly;
+import org.barman.api.support.ShellWords;
+import org.barman.core.config.Secrets;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -22,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * that Barman creates is its owner's only ({@code rw-------}), whatever the umask.
  */
 public final class LoggingSetup {
+
+    private static final String FILE = "file";
 
     private LoggingSetup() {
     }
@@ -82,7 +87,7 @@ public final class LoggingSetup {
         encoder.start();
         FileAppender<ILoggingEvent> appender = new FileAppender<>();
         appender.setContext(context);
-        appender.setName("file");
+        appender.setName(FILE);
         appender.setFile(logFile.toString());
         appender.setAppend(true);
         appender.setPrudent(false);
@@ -93,10 +98,33 @@ public final class LoggingSetup {
             root.warn("cannot write log_file {}; logging to the terminal only", logFile);
             return;
         }
+        var previous = root.getAppender(FILE);
+        if (previous != null) {
+            root.detachAppender(previous);
+            previous.stop();
+        }
         root.addAppender(appender);
         Level lowest = root.getLevel() == null || fileLevel.isGreaterOrEqual(root.getLevel()) ? root.getLevel()
                 : fileLevel;
         root.setLevel(lowest);
+    }
+
+    /**
+     * Logs, at DEBUG, the command that runs (passwords masked), the OS user and the configuration files read, so
+     * that a DBA who turns DEBUG on finds every command in the log.
+     *
+     * @param args the command line, without the program name
+     * @param configurationFiles the configuration files read
+     */
+    public static void command(List<String> args, List<Path> configurationFiles) {
+        org.slf4j.Logger log = LoggerFactory.getLogger("barman.command");
+        if (log.isDebugEnabled()) {
+            log.debug("barman {} (OS user {}, pid {})",
+                    ShellWords.join(args.stream().map(Secrets::mask).toList()), System.getProperty("user.name"),
+                    ProcessHandle.current().pid());
+            log.debug("configuration files read: {}",
+                    String.join(", ", configurationFiles.stream().map(Path::toString).toList()));
+        }
     }
 
     private static Level toLevel(String level) {

@@ -33,6 +33,7 @@ import org.barman.api.support.OwnerOnly;
 import org.barman.core.Server;
 import org.barman.core.catalog.Catalog;
 import org.barman.core.config.ConfigOptions;
+import org.barman.core.config.Secrets;
 import org.barman.core.config.ServerConfig;
 import org.barman.core.hook.HookAbortedException;
 import org.barman.core.hook.HookScripts;
@@ -309,7 +310,7 @@ public final class BackupExecutor {
                     LOG.warn("Could not end exclusive backup mode of server {}: {}", config.name(), e.getMessage());
                 }
             }
-            info = info.toBuilder().status(BackupStatus.FAILED).error(reason).build();
+            info = info.toBuilder().status(BackupStatus.FAILED).error(Secrets.mask(reason)).build();
             try {
                 catalog.save(info);
             } catch (BarmanException e) {

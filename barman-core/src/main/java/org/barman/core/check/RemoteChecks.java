@@ -78,7 +78,7 @@ public final class RemoteChecks {
         }
         if (!result.succeeded()) {
             return CheckResult.failed(SSH, "'true' exited with " + result.exitCode() + " on the PostgreSQL host "
-                    + "through ssh_command '" + config.get(ConfigOptions.SSH_COMMAND) + "'"
+                    + "through ssh_command '" + config.maskedTexts().get(ConfigOptions.SSH_COMMAND.name()) + "'"
                     + (result.stderr().isBlank() ? "" : ": " + result.stderr().strip()));
         }
         return CheckResult.ok(SSH, "PostgreSQL server, " + transport.name() + " transport");

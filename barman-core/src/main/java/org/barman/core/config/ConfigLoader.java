@@ -259,9 +259,9 @@ public final class ConfigLoader {
 
     private static BarmanException invalid(String origin, String option, String text, String detail,
             String expected) {
-        String why = detail == null || detail.isEmpty() ? "" : " (" + detail + ")";
-        return new BarmanException(origin + " " + option + ": invalid value '" + text + "'" + why + ": expected "
-                + expected);
+        String why = detail == null || detail.isEmpty() ? "" : " (" + Secrets.mask(detail) + ")";
+        return new BarmanException(origin + " " + option + ": invalid value '" + Secrets.maskOption(option, text)
+                + "'" + why + ": expected " + expected);
     }
 
     private static String interpolate(String raw, Function<String, String> lookup, String origin, String option,

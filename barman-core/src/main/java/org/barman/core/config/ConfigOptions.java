@@ -30,7 +30,8 @@ public final class ConfigOptions {
             ValueParsers.path(), null);
     /** The OS user barman must run as. */
     public static final ConfigOption<String> BARMAN_USER = add("barman_user", GLOBAL, "barman", "an OS user name",
-            "The operating-system user Barman must run as; any other user is refused.", ValueParsers.text(), null);
+            "The operating-system user Barman runs as. Started by root, a command runs itself "
+                    + "again as this user (through runuser); any other user is refused.", ValueParsers.text(), null);
     /** Log file. */
     public static final ConfigOption<Path> LOG_FILE = add("log_file", GLOBAL, null, "an absolute path",
             "File Barman logs to. When unset, nothing is logged to a file; warnings still reach the terminal.",

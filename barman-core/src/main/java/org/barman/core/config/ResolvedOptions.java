@@ -62,4 +62,14 @@ abstract class ResolvedOptions {
     public Map<String, String> texts() {
         return texts;
     }
+
+    /**
+     * @return every effective option as text, like {@link #texts()}, with passwords masked by
+     *     {@link Secrets#maskOption}: what may be printed or logged
+     */
+    public Map<String, String> maskedTexts() {
+        Map<String, String> masked = new LinkedHashMap<>();
+        texts.forEach((name, text) -> masked.put(name, Secrets.maskOption(name, text)));
+        return Collections.unmodifiableMap(masked);
+    }
 }
