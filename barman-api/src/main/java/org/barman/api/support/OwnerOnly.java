@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
@@ -54,15 +55,21 @@ public final class OwnerOnly {
 
     /**
      * Takes group's and others' bits away from an existing file (one Barman did not create, such as a WAL file that
-     * {@code archive_command} delivered), before Barman keeps it. A symbolic link is not followed.
+     * {@code archive_command} delivered), before Barman keeps it. Anything but a regular file is left as it is: a
+     * symbolic link is not followed, and a fifo is never opened (changing a mode opens the file, and opening a fifo
+     * waits for a writer).
      *
      * @param file the file
-     * @throws IOException when its mode cannot be changed (another user owns it, or it is a link)
+     * @throws IOException when its mode cannot be changed (another user owns it)
      */
     public static void restrict(Path file) throws IOException {
         PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class, NOFOLLOW_LINKS);
+        PosixFileAttributes attributes = view.readAttributes();
+        if (!attributes.isRegularFile()) {
+            return;
+        }
         Set<PosixFilePermission> mode = EnumSet.noneOf(PosixFilePermission.class);
-        mode.addAll(view.readAttributes().permissions());
+        mode.addAll(attributes.permissions());
         if (mode.retainAll(FOLDER_MODE)) {
             view.setPermissions(mode);
         }
