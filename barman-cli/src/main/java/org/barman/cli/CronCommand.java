@@ -57,6 +57,12 @@ final class CronCommand implements Callable<Integer> {
             }
 
             @Override
+            public void obsoleteBackupInUse(Server server, BackupInfo backup, String reason) {
+                barman.info("Enforcing retention policy: keeping backup " + backup.id() + " of server "
+                        + server.name() + " this time: " + reason + "; the next cron deletes it");
+            }
+
+            @Override
             public void retentionEnforced(Server server, EnforcementReport report) {
                 if (report.removedWal().isEmpty()) {
                     return;

@@ -36,6 +36,15 @@ public interface CronListener {
 
     /**
      * @param server the server
+     * @param backup a backup its retention policy made obsolete, kept this time because something uses it (a
+     *     recovery, {@code list-files}); the next {@code cron} deletes it
+     * @param reason who holds it, with the pid
+     */
+    default void obsoleteBackupInUse(Server server, BackupInfo backup, String reason) {
+    }
+
+    /**
+     * @param server the server
      * @param report what enforcing its retention policy did
      */
     default void retentionEnforced(Server server, EnforcementReport report) {

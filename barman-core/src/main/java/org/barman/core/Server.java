@@ -57,7 +57,9 @@ import org.barman.core.wal.FileSystemWalArchive;
  *
  * <p>Work that must not run twice at once for a server (a backup, a deletion, archiving, retention) takes the
  * server's lock files in {@code barman_lock_directory} and fails with a
- * {@link org.barman.core.lock.LockBusyException} when another process holds them.
+ * {@link org.barman.core.lock.LockBusyException} when another process holds them. A recovery, {@code list-files}
+ * and a backup reusing an earlier one hold that backup's lock shared, so that {@code delete} refuses it and
+ * retention leaves it for the next {@code cron}.
  */
 public final class Server {
 
@@ -174,10 +176,14 @@ public final class Server {
      * @param reference a backup id or alias
      * @param target which files
      * @return their absolute paths, as {@code barman list-files} prints them
+     * @throws org.barman.core.lock.LockBusyException when the backup is being deleted
      */
     public List<Path> listFiles(String reference, ListFilesTarget target) {
         Catalog catalog = catalog();
-        return BackupFiles.list(catalog, walArchive(), catalog.resolve(reference), target);
+        BackupInfo backup = catalog.resolve(reference);
+        try (FileLock inUse = Locks.backupInUse(config.lockDirectory(), name(), backup.id())) {
+            return BackupFiles.list(catalog, walArchive(), catalog.get(backup.id()), target);
+        }
     }
 
     /**
@@ -292,11 +298,16 @@ public final class Server {
      * @param options the target and other choices
      * @param listener hears the copy's progress
      * @return what was done, and what the DBA must check
+     * @throws org.barman.core.lock.LockBusyException when the backup is being deleted; while the recovery runs,
+     *     the backup's lock keeps {@code delete} and retention from removing it
      * @throws BarmanException when validation fails (nothing is written then) or the copy fails
      */
     public RecoveryReport recover(String backupReference, String destination, RecoveryOptions options,
             CopyListener listener) {
-        return new RecoveryExecutor(this, backupReference, destination, options, listener).run();
+        BackupInfo backup = catalog().resolve(backupReference);
+        try (FileLock inUse = Locks.backupInUse(config.lockDirectory(), name(), backup.id())) {
+            return new RecoveryExecutor(this, backup.id().value(), destination, options, listener).run();
+        }
     }
 
     /**
@@ -418,6 +429,7 @@ public final class Server {
             }
             EnforcementReport report = new RetentionEnforcer(config, policy.get(), catalog(), walArchive(),
                     barman.clock()).enforce(backup -> listener.removingObsoleteBackup(this, backup));
+            report.backupsInUse().forEach(kept -> listener.obsoleteBackupInUse(this, kept.backup(), kept.reason()));
             listener.retentionEnforced(this, report);
             report.failure().ifPresent(failure -> listener.failed(this, failure));
             return report.succeeded();

@@ -231,10 +231,13 @@ public final class BackupExecutor {
                         tablespaceBandwidth.getOrDefault(tablespace.name(), bandwidth)));
             }
             CopyResult total = CopyResult.EMPTY;
-            for (CopyJob job : jobs) {
-                LOG.info("Copying {} to {}{}", job.remotePath(), job.localPath(), job.reference() == null ? ""
-                        : " (reusing " + job.reference() + " by " + reuse.configValue() + ")");
-                total = total.plus(transport.pull(job, listener));
+            try (FileLock base = reference.map(ref -> Locks.backupInUse(config.lockDirectory(), config.name(),
+                    ref.id())).orElse(null)) {
+                for (CopyJob job : jobs) {
+                    LOG.info("Copying {} to {}{}", job.remotePath(), job.localPath(), job.reference() == null ? ""
+                            : " (reusing " + job.reference() + " by " + reuse.configValue() + ")");
+                    total = total.plus(transport.pull(job, listener));
+                }
             }
             copyConfigurationFilesOutsidePgdata(transport);
             return total;
