@@ -94,7 +94,7 @@ class CatalogCommandsTest {
         if (status == BackupStatus.FAILED) {
             builder.error("failure copying files");
         }
-        catalog.save(builder.build());
+        catalog.create(builder.build());
         Path data = catalog.dataDirectory(backupId);
         Files.createDirectories(data);
         Files.writeString(data.resolve("PG_VERSION"), "15\n");

@@ -70,7 +70,7 @@ class RetentionCommandsTest {
         } else {
             builder.error("failure copying files");
         }
-        server.catalog().save(builder.build());
+        server.catalog().create(builder.build());
         Files.createDirectories(server.catalog().dataDirectory(backupId));
     }
 

@@ -22,6 +22,7 @@ import org.barman.api.CopyListener;
 import org.barman.core.backup.BackupExecutor;
 import org.barman.core.backup.BackupOptions;
 import org.barman.core.catalog.BackupDeleter;
+import org.barman.core.catalog.BackupStatusChanges;
 import org.barman.core.recovery.RecoveryExecutor;
 import org.barman.core.recovery.RecoveryOptions;
 import org.barman.core.recovery.RecoveryReport;
@@ -371,12 +372,14 @@ public final class Server {
         return Optional.empty();
     }
 
+    /** Each backup waiting for WAL changes under its own lock, from its {@code backup.info} as it is then. */
     private void promoteWaitingBackups() {
-        for (BackupInfo info : catalog().oldestFirst()) {
-            if (info.status() == BackupStatus.WAITING_FOR_WALS && firstMissingWal(info).isEmpty()) {
-                catalog().save(info.toBuilder().status(BackupStatus.DONE).build());
-                Log.LOG.info("Backup {} of server {} is DONE: every WAL file it needs is archived", info.id(), name());
-            }
+        BackupStatusChanges changes = new BackupStatusChanges(config, catalog());
+        for (BackupInfo listed : catalog().oldestFirst(java.util.EnumSet.of(BackupStatus.WAITING_FOR_WALS))) {
+            changes.change(listed.id(), info -> info.status() == BackupStatus.WAITING_FOR_WALS
+                    && firstMissingWal(info).isEmpty() ? info.toBuilder().status(BackupStatus.DONE).build() : info)
+                    .ifPresent(done -> Log.LOG.info("Backup {} of server {} is DONE: every WAL file it needs is "
+                            + "archived", done.id(), name()));
         }
     }
 

@@ -96,7 +96,7 @@ public final class BackupExecutor {
             catalog.removeLeftovers();
             BackupInfo info = describe(pg, strategy, newId(catalog));
             Files.createDirectories(catalog.backupDirectory(info.id()));
-            catalog.save(info);
+            catalog.create(info);
             return new Run(pg, strategy, catalog, info, standby).execute();
         } catch (IOException e) {
             throw new BarmanException("backup of server " + config.name() + " failed: " + e.getMessage(), e);

@@ -96,7 +96,7 @@ class RetentionCronPropertiesTest {
         Server server = barman.server("main");
         Catalog catalog = server.catalog();
         for (BackupInfo backup : scenario.backups()) {
-            catalog.save(backup);
+            catalog.create(backup);
             Path data = catalog.dataDirectory(backup.id());
             Files.createDirectories(data);
             Files.writeString(data.resolve("PG_VERSION"), "15\n");

@@ -102,7 +102,7 @@ class RetentionCronTest {
             builder.error("failure copying files");
         }
         BackupInfo info = builder.build();
-        server.catalog().save(info);
+        server.catalog().create(info);
         Path data = server.catalog().dataDirectory(backupId);
         Files.createDirectories(data);
         Files.writeString(data.resolve("PG_VERSION"), "15\n");
