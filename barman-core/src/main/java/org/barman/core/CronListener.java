@@ -29,6 +29,14 @@ public interface CronListener {
 
     /**
      * @param server the server
+     * @param backup a backup that a process which ended left STARTED, now recorded FAILED (with the reason in its
+     *     error)
+     */
+    default void abandonedBackupFailed(Server server, BackupInfo backup) {
+    }
+
+    /**
+     * @param server the server
      * @param backup a backup its retention policy made obsolete, about to be deleted
      */
     default void removingObsoleteBackup(Server server, BackupInfo backup) {

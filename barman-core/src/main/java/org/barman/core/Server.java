@@ -21,6 +21,7 @@ import org.barman.api.BackupStatus;
 import org.barman.api.CopyListener;
 import org.barman.core.backup.BackupExecutor;
 import org.barman.core.backup.BackupOptions;
+import org.barman.core.catalog.AbandonedBackups;
 import org.barman.core.catalog.BackupDeleter;
 import org.barman.core.catalog.BackupStatusChanges;
 import org.barman.core.recovery.RecoveryExecutor;
@@ -385,7 +386,7 @@ public final class Server {
 
     /**
      * This server's part of {@code barman cron}, under its cron lock: WAL archiving, completion of the backups
-     * waiting for WAL, then the retention policy.
+     * waiting for WAL, backups left STARTED by a process that ended marked FAILED, then the retention policy.
      *
      * @param listener hears what happens
      * @return whether the work went through (work skipped because it runs elsewhere counts as fine)
@@ -393,6 +394,7 @@ public final class Server {
     boolean cron(CronListener listener) {
         try (FileLock lock = Locks.server(config.lockDirectory(), name(), Locks.Kind.CRON)) {
             boolean ok = cronArchiving(listener);
+            ok &= cronAbandonedBackups(listener);
             return cronRetention(listener) && ok;
         } catch (LockBusyException busy) {
             listener.skipped(this, busy.getMessage());
@@ -413,6 +415,18 @@ public final class Server {
             return true;
         } catch (LockBusyException busy) {
             listener.skipped(this, busy.getMessage());
+            return true;
+        } catch (BarmanException e) {
+            listener.failed(this, e.getMessage());
+            return false;
+        }
+    }
+
+    /** Marks FAILED the backups that a process which ended left STARTED, so that retention sees them failed. */
+    private boolean cronAbandonedBackups(CronListener listener) {
+        try {
+            new AbandonedBackups(config, catalog()).fail().forEach(backup -> listener.abandonedBackupFailed(this,
+                    backup));
             return true;
         } catch (BarmanException e) {
             listener.failed(this, e.getMessage());
