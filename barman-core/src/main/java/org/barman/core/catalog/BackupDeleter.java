@@ -1,5 +1,7 @@
 package org.barman.core.catalog;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -84,6 +86,7 @@ public final class BackupDeleter {
                 Optional<BackupInfo> next = catalog.next(backup.id());
                 LOG.info("Deleting backup {} for server {}", backup.id(), server.name());
                 catalog.remove(backup.id());
+                removeLockFile(removal);
                 List<WalFileInfo> removed = oldest ? removeUnneededWal(backup, next, backups) : List.of();
                 catalog.removeLeftovers();
                 Instant ended = Instant.now();
@@ -142,8 +145,21 @@ public final class BackupDeleter {
             beforeRemoval.accept(backup);
             LOG.info("Deleting obsolete backup {} for server {}", id, server.name());
             catalog.remove(id);
+            removeLockFile(removal);
             catalog.removeLeftovers();
             return new DeletionReport(backup, List.of(), started, Instant.now());
+        }
+    }
+
+    /**
+     * The lock file of a deleted backup goes too, while still held: a process that opened it earlier finds the
+     * lock taken, one that comes later creates a new file, and both then find the backup gone.
+     */
+    private static void removeLockFile(FileLock removal) {
+        try {
+            Files.deleteIfExists(removal.path());
+        } catch (IOException e) {
+            LOG.warn("Could not remove lock file {} of a deleted backup: {}", removal.path(), e.getMessage());
         }
     }
 

@@ -52,6 +52,7 @@ class BackupInUseTest {
         fixture.server.deleteBackup(SECOND.value());
 
         assertThat(ids(fixture)).containsExactly("20240101T000000", "20240103T000000");
+        assertThat(lockFile).as("the lock file of the deleted backup").doesNotExist();
     }
 
     @Test

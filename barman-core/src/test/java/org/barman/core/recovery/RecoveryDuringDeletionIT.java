@@ -118,6 +118,7 @@ class RecoveryDuringDeletionIT {
         retained.deleteBackup(older.id().value());
         assertThat(backupFolder).doesNotExist();
         assertThat(retained.catalog().find(older.id())).isEmpty();
+        assertThat(Locks.backupPath(server.config().lockDirectory(), "main", older.id())).doesNotExist();
     }
 
     @Test
