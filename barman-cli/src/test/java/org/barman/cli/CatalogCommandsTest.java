@@ -295,6 +295,20 @@ class CatalogCommandsTest {
     }
 
     @Test
+    void deleteOfABackupARecoveryUsesIsRefusedInOneLineNamingTheBackupAndThePid() {
+        Path lockDirectory = server.config().lockDirectory();
+        BackupId oldest = catalog.oldest().orElseThrow().id();
+        try (FileLock recovery = Locks.backupInUse(lockDirectory, "main", oldest)) {
+            CliRun run = barman("delete", "main", "oldest");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).isEqualTo("ERROR: backup " + oldest + " of server main is in use by recover, "
+                    + "list-files, a backup reusing it or cron (pid " + ProcessHandle.current().pid() + ", lock file "
+                    + recovery.path() + ")\n");
+        }
+        assertThat(catalog.oldestFirst()).hasSize(4);
+    }
+
+    @Test
     void aBackupReferenceThatIsAPathIsRefused() {
         for (String reference : List.of("../other", "/etc", "20240101T000000/../..")) {
             CliRun run = barman("show-backup", "main", reference);

@@ -82,8 +82,8 @@ public final class Locks {
      */
     public static FileLock backupRemoval(Path lockDirectory, String server, BackupId backup) {
         return FileLock.tryAcquire(backupPath(lockDirectory, server, backup), FileLock.Mode.EXCLUSIVE,
-                "backup " + backup + " of server " + server + " is in use by a recovery, list-files, a backup "
-                        + "reusing it or a deletion");
+                "backup " + backup + " of server " + server + " is in use by recover, list-files, a backup "
+                        + "reusing it or cron");
     }
 
     /**

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *   <li>An obsolete backup in use (a recovery or {@code list-files} holds its lock) is kept this time, with a log
  *       line, and the following ones are still deleted; the next run deletes it. It still holds its WAL.</li>
  *   <li>The WAL limit comes from the catalogue as it is after the deletions: every backup still there that did
- *       not fail (DONE, WAITING_FOR_WALS, or STARTED by a process that died) keeps the WAL from its
+ *       not fail (DONE, WAITING_FOR_WALS, or STARTED: {@code barman cron} marks FAILED first those that a process
+ *       which ended left STARTED) keeps the WAL from its
  *       {@code begin_wal} on. Files before the oldest of those go from {@code xlog.db} and from the disk;
  *       history files stay. When no backup needs WAL, or a DONE backup's {@code begin_wal} is unknown, no WAL
  *       file is removed.</li>

@@ -43,8 +43,8 @@ class BackupInUseTest {
         try (LockHolderProcess recovery = LockHolderProcess.start(lockFile, FileLock.Mode.SHARED)) {
             assertThatThrownBy(() -> fixture.server.deleteBackup(SECOND.value()))
                     .isInstanceOf(LockBusyException.class)
-                    .hasMessage("backup 20240102T000000 of server main is in use by a recovery, list-files, a backup "
-                            + "reusing it or a deletion (pid " + recovery.pid() + ", lock file " + lockFile + ")");
+                    .hasMessage("backup 20240102T000000 of server main is in use by recover, list-files, a backup "
+                            + "reusing it or cron (pid " + recovery.pid() + ", lock file " + lockFile + ")");
             assertThat(ids(fixture)).containsExactly("20240101T000000", "20240102T000000", "20240103T000000");
             assertThat(fixture.catalog.dataDirectory(SECOND)).isDirectory();
         }

@@ -204,8 +204,8 @@ class RetentionCronTest {
             assertThat(server.barman().cron(recorder)).isTrue();
 
             assertThat(recorder.events).containsExactly("removing 20240103T000000", "removing 20240104T000000",
-                    "kept 20240101T000000: backup 20240101T000000 of server main is in use by a recovery, list-files, "
-                            + "a backup reusing it or a deletion (pid " + recovery.pid() + ", lock file " + lockFile
+                    "kept 20240101T000000: backup 20240101T000000 of server main is in use by recover, list-files, "
+                            + "a backup reusing it or cron (pid " + recovery.pid() + ", lock file " + lockFile
                             + ")", "enforced REDUNDANCY 1");
             EnforcementReport report = recorder.reports.get(0);
             assertThat(report.succeeded()).isTrue();
