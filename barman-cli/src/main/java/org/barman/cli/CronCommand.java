@@ -51,9 +51,21 @@ final class CronCommand implements Callable<Integer> {
             }
 
             @Override
+            public void abandonedBackupFailed(Server server, BackupInfo backup) {
+                barman.info("Backup " + backup.id() + " of server " + server.name() + " was left STARTED by a "
+                        + "process that ended: marked FAILED");
+            }
+
+            @Override
             public void removingObsoleteBackup(Server server, BackupInfo backup) {
                 barman.info("Enforcing retention policy: removing backup " + backup.id() + " for server "
                         + server.name());
+            }
+
+            @Override
+            public void obsoleteBackupInUse(Server server, BackupInfo backup, String reason) {
+                barman.info("Enforcing retention policy: keeping backup " + backup.id() + " of server "
+                        + server.name() + " this time: " + reason + "; the next cron deletes it");
             }
 
             @Override

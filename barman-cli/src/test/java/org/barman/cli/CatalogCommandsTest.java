@@ -94,7 +94,7 @@ class CatalogCommandsTest {
         if (status == BackupStatus.FAILED) {
             builder.error("failure copying files");
         }
-        catalog.save(builder.build());
+        catalog.create(builder.build());
         Path data = catalog.dataDirectory(backupId);
         Files.createDirectories(data);
         Files.writeString(data.resolve("PG_VERSION"), "15\n");
@@ -290,6 +290,20 @@ class CatalogCommandsTest {
             assertThat(run.err()).isEqualTo("ERROR: backup of server main is already running (pid "
                     + ProcessHandle.current().pid() + ", lock file "
                     + Locks.path(lockDirectory, "main", Locks.Kind.BACKUP) + ")\n");
+        }
+        assertThat(catalog.oldestFirst()).hasSize(4);
+    }
+
+    @Test
+    void deleteOfABackupARecoveryUsesIsRefusedInOneLineNamingTheBackupAndThePid() {
+        Path lockDirectory = server.config().lockDirectory();
+        BackupId oldest = catalog.oldest().orElseThrow().id();
+        try (FileLock recovery = Locks.backupInUse(lockDirectory, "main", oldest)) {
+            CliRun run = barman("delete", "main", "oldest");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.err()).isEqualTo("ERROR: backup " + oldest + " of server main is in use by recover, "
+                    + "list-files, a backup reusing it or cron (pid " + ProcessHandle.current().pid() + ", lock file "
+                    + recovery.path() + ")\n");
         }
         assertThat(catalog.oldestFirst()).hasSize(4);
     }

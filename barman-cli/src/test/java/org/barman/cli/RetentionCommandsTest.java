@@ -70,7 +70,7 @@ class RetentionCommandsTest {
         } else {
             builder.error("failure copying files");
         }
-        server.catalog().save(builder.build());
+        server.catalog().create(builder.build());
         Files.createDirectories(server.catalog().dataDirectory(backupId));
     }
 
@@ -136,6 +136,25 @@ class RetentionCommandsTest {
                     + "); the next cron enforces it\n");
         }
         assertThat(barman("list-backup", "--minimal", "main").out()).contains("20240101T000000");
+    }
+
+    @Test
+    void cronSaysItKeepsAnObsoleteBackupThatARecoveryUses() throws IOException {
+        serverWith("retention_policy = REDUNDANCY 1");
+        Path lockDirectory = server.config().lockDirectory();
+        try (FileLock recovery = Locks.backupInUse(lockDirectory, "main", BackupId.parse("20240101T000000"))) {
+            CliRun run = barman("cron");
+            assertThat(run.exitCode()).isZero();
+            assertThat(run.out()).isEqualTo("Starting WAL archiving for server main\n"
+                    + "Enforcing retention policy: keeping backup 20240101T000000 of server main this time: backup "
+                    + "20240101T000000 of server main is in use by recover, list-files, a backup reusing it or cron "
+                    + "(pid " + ProcessHandle.current().pid() + ", lock file " + recovery.path() + "); the next cron "
+                    + "deletes it\n"
+                    + "Enforcing retention policy: removing WAL files of server main older than "
+                    + "000000010000000000000002:\n\t000000010000000000000001\n");
+        }
+        assertThat(barman("cron").out()).contains("Enforcing retention policy: removing backup 20240101T000000 "
+                + "for server main\n");
     }
 
     @Test

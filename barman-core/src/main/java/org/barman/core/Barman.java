@@ -84,8 +84,9 @@ public final class Barman {
 
     /**
      * The periodic maintenance of every server ({@code barman cron}), under the global cron lock and each server's
-     * locks: archives incoming WAL, completes backups waiting for their WAL, and enforces the retention policy
-     * ({@code retention_policy_mode = auto}). Work that already runs elsewhere is skipped and done next time.
+     * locks: archives incoming WAL, completes backups waiting for their WAL, marks FAILED the backups left STARTED
+     * by a process that ended, and enforces the retention policy ({@code retention_policy_mode = auto}). Work that
+     * already runs elsewhere is skipped and done next time.
      *
      * @param listener hears what happens to each server
      * @return whether every server's work went through

@@ -29,9 +29,26 @@ public interface CronListener {
 
     /**
      * @param server the server
+     * @param backup a backup that a process which ended left STARTED, now recorded FAILED (with the reason in its
+     *     error)
+     */
+    default void abandonedBackupFailed(Server server, BackupInfo backup) {
+    }
+
+    /**
+     * @param server the server
      * @param backup a backup its retention policy made obsolete, about to be deleted
      */
     default void removingObsoleteBackup(Server server, BackupInfo backup) {
+    }
+
+    /**
+     * @param server the server
+     * @param backup a backup its retention policy made obsolete, kept this time because something uses it (a
+     *     recovery, {@code list-files}); the next {@code cron} deletes it
+     * @param reason who holds it, with the pid
+     */
+    default void obsoleteBackupInUse(Server server, BackupInfo backup, String reason) {
     }
 
     /**

@@ -22,7 +22,9 @@ import org.barman.api.CopyListener;
 import org.barman.api.support.OwnerOnly;
 import org.barman.core.backup.BackupExecutor;
 import org.barman.core.backup.BackupOptions;
+import org.barman.core.catalog.AbandonedBackups;
 import org.barman.core.catalog.BackupDeleter;
+import org.barman.core.catalog.BackupStatusChanges;
 import org.barman.core.recovery.RecoveryExecutor;
 import org.barman.core.recovery.RecoveryOptions;
 import org.barman.core.recovery.RecoveryReport;
@@ -58,7 +60,9 @@ import org.barman.core.wal.FileSystemWalArchive;
  *
  * <p>Work that must not run twice at once for a server (a backup, a deletion, archiving, retention) takes the
  * server's lock files in {@code barman_lock_directory} and fails with a
- * {@link org.barman.core.lock.LockBusyException} when another process holds them.
+ * {@link org.barman.core.lock.LockBusyException} when another process holds them. A recovery, {@code list-files}
+ * and a backup reusing an earlier one hold that backup's lock shared, so that {@code delete} refuses it and
+ * retention leaves it for the next {@code cron}.
  */
 public final class Server {
 
@@ -176,10 +180,14 @@ public final class Server {
      * @param reference a backup id or alias
      * @param target which files
      * @return their absolute paths, as {@code barman list-files} prints them
+     * @throws org.barman.core.lock.LockBusyException when the backup is being deleted
      */
     public List<Path> listFiles(String reference, ListFilesTarget target) {
         Catalog catalog = catalog();
-        return BackupFiles.list(catalog, walArchive(), catalog.resolve(reference), target);
+        BackupInfo backup = catalog.resolve(reference);
+        try (FileLock inUse = Locks.backupInUse(config.lockDirectory(), name(), backup.id())) {
+            return BackupFiles.list(catalog, walArchive(), catalog.get(backup.id()), target);
+        }
     }
 
     /**
@@ -294,11 +302,16 @@ public final class Server {
      * @param options the target and other choices
      * @param listener hears the copy's progress
      * @return what was done, and what the DBA must check
+     * @throws org.barman.core.lock.LockBusyException when the backup is being deleted; while the recovery runs,
+     *     the backup's lock keeps {@code delete} and retention from removing it
      * @throws BarmanException when validation fails (nothing is written then) or the copy fails
      */
     public RecoveryReport recover(String backupReference, String destination, RecoveryOptions options,
             CopyListener listener) {
-        return new RecoveryExecutor(this, backupReference, destination, options, listener).run();
+        BackupInfo backup = catalog().resolve(backupReference);
+        try (FileLock inUse = Locks.backupInUse(config.lockDirectory(), name(), backup.id())) {
+            return new RecoveryExecutor(this, backup.id().value(), destination, options, listener).run();
+        }
     }
 
     /**
@@ -362,18 +375,20 @@ public final class Server {
         return Optional.empty();
     }
 
+    /** Each backup waiting for WAL changes under its own lock, from its {@code backup.info} as it is then. */
     private void promoteWaitingBackups() {
-        for (BackupInfo info : catalog().oldestFirst()) {
-            if (info.status() == BackupStatus.WAITING_FOR_WALS && firstMissingWal(info).isEmpty()) {
-                catalog().save(info.toBuilder().status(BackupStatus.DONE).build());
-                Log.LOG.info("Backup {} of server {} is DONE: every WAL file it needs is archived", info.id(), name());
-            }
+        BackupStatusChanges changes = new BackupStatusChanges(config, catalog());
+        for (BackupInfo listed : catalog().oldestFirst(java.util.EnumSet.of(BackupStatus.WAITING_FOR_WALS))) {
+            changes.change(listed.id(), info -> info.status() == BackupStatus.WAITING_FOR_WALS
+                    && firstMissingWal(info).isEmpty() ? info.toBuilder().status(BackupStatus.DONE).build() : info)
+                    .ifPresent(done -> Log.LOG.info("Backup {} of server {} is DONE: every WAL file it needs is "
+                            + "archived", done.id(), name()));
         }
     }
 
     /**
      * This server's part of {@code barman cron}, under its cron lock: WAL archiving, completion of the backups
-     * waiting for WAL, then the retention policy.
+     * waiting for WAL, backups left STARTED by a process that ended marked FAILED, then the retention policy.
      *
      * @param listener hears what happens
      * @return whether the work went through (work skipped because it runs elsewhere counts as fine)
@@ -381,6 +396,7 @@ public final class Server {
     boolean cron(CronListener listener) {
         try (FileLock lock = Locks.server(config.lockDirectory(), name(), Locks.Kind.CRON)) {
             boolean ok = cronArchiving(listener);
+            ok &= cronAbandonedBackups(listener);
             return cronRetention(listener) && ok;
         } catch (LockBusyException busy) {
             listener.skipped(this, busy.getMessage());
@@ -408,6 +424,18 @@ public final class Server {
         }
     }
 
+    /** Marks FAILED the backups that a process which ended left STARTED, so that retention sees them failed. */
+    private boolean cronAbandonedBackups(CronListener listener) {
+        try {
+            new AbandonedBackups(config, catalog()).fail().forEach(backup -> listener.abandonedBackupFailed(this,
+                    backup));
+            return true;
+        } catch (BarmanException e) {
+            listener.failed(this, e.getMessage());
+            return false;
+        }
+    }
+
     /**
      * Enforces the retention policy when one is set and {@code retention_policy_mode = auto}. While a backup of
      * this server runs, its backup lock is held: retention is skipped, with a log line, and the next cron does it.
@@ -420,6 +448,7 @@ public final class Server {
             }
             EnforcementReport report = new RetentionEnforcer(config, policy.get(), catalog(), walArchive(),
                     barman.clock()).enforce(backup -> listener.removingObsoleteBackup(this, backup));
+            report.backupsInUse().forEach(kept -> listener.obsoleteBackupInUse(this, kept.backup(), kept.reason()));
             listener.retentionEnforced(this, report);
             report.failure().ifPresent(failure -> listener.failed(this, failure));
             return report.succeeded();

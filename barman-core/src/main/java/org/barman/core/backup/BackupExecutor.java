@@ -29,7 +29,6 @@ import org.barman.api.Tablespace;
 import org.barman.api.Transport;
 import org.barman.api.WalSegmentName;
 import org.barman.api.support.LocalTrees;
-import org.barman.api.support.OwnerOnly;
 import org.barman.core.Server;
 import org.barman.core.catalog.Catalog;
 import org.barman.core.config.ConfigOptions;
@@ -97,11 +96,8 @@ public final class BackupExecutor {
             Catalog catalog = server.catalog();
             catalog.removeLeftovers();
             BackupInfo info = describe(pg, strategy, newId(catalog));
-            OwnerOnly.createFolders(catalog.backupDirectory(info.id()));
-            catalog.save(info);
+            catalog.create(info);
             return new Run(pg, strategy, catalog, info, standby).execute();
-        } catch (IOException e) {
-            throw new BarmanException("backup of server " + config.name() + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -233,10 +229,13 @@ public final class BackupExecutor {
                         tablespaceBandwidth.getOrDefault(tablespace.name(), bandwidth)));
             }
             CopyResult total = CopyResult.EMPTY;
-            for (CopyJob job : jobs) {
-                LOG.info("Copying {} to {}{}", job.remotePath(), job.localPath(), job.reference() == null ? ""
-                        : " (reusing " + job.reference() + " by " + reuse.configValue() + ")");
-                total = total.plus(transport.pull(job, listener));
+            try (FileLock base = reference.map(ref -> Locks.backupInUse(config.lockDirectory(), config.name(),
+                    ref.id())).orElse(null)) {
+                for (CopyJob job : jobs) {
+                    LOG.info("Copying {} to {}{}", job.remotePath(), job.localPath(), job.reference() == null ? ""
+                            : " (reusing " + job.reference() + " by " + reuse.configValue() + ")");
+                    total = total.plus(transport.pull(job, listener));
+                }
             }
             copyConfigurationFilesOutsidePgdata(transport);
             return total;

@@ -1,5 +1,7 @@
 package org.barman.core.catalog;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -7,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import org.barman.api.BackupId;
 import org.barman.api.BackupInfo;
@@ -30,6 +33,9 @@ import org.slf4j.LoggerFactory;
  *   <li>The whole deletion holds the server's backup lock: no backup runs meanwhile (a new backup may hard-link
  *       files of the previous one), and a running backup makes the deletion fail with the lock's busy message.
  *       (Barman only refuses to delete the running backup itself.)</li>
+ *   <li>It holds the backup's own lock exclusively too ({@link Locks#backupRemoval}): a backup that a recovery,
+ *       {@code list-files} or another reader holds is not deleted; the deletion fails, naming the backup and the
+ *       reader's pid.</li>
  *   <li>A DONE backup is not deleted when the server would keep fewer than {@code minimum_redundancy} DONE
  *       backups.</li>
  *   <li>WAL files go only when the deleted backup had no available backup before it: those before the next
@@ -64,7 +70,8 @@ public final class BackupDeleter {
     /**
      * @param reference a backup id or alias ({@code oldest}, {@code latest}...)
      * @return what was deleted
-     * @throws org.barman.core.lock.LockBusyException when a backup (or another deletion) runs for the server
+     * @throws org.barman.core.lock.LockBusyException when a backup (or another deletion) runs for the server, or
+     *     when the backup is in use (a recovery reads it)
      * @throws BarmanException when the reference names no backup, when {@code minimum_redundancy} forbids the
      *     deletion, or when the files cannot be removed
      */
@@ -72,18 +79,21 @@ public final class BackupDeleter {
         try (FileLock lock = Locks.server(server.lockDirectory(), server.name(), Locks.Kind.BACKUP)) {
             Instant started = Instant.now();
             BackupInfo backup = catalog.resolve(reference);
-            List<BackupInfo> backups = catalog.oldestFirst();
-            checkMinimumRedundancy(backup, backups);
-            boolean oldest = catalog.previous(backup.id()).isEmpty();
-            Optional<BackupInfo> next = catalog.next(backup.id());
-            LOG.info("Deleting backup {} for server {}", backup.id(), server.name());
-            catalog.remove(backup.id());
-            List<WalFileInfo> removed = oldest ? removeUnneededWal(backup, next, backups) : List.of();
-            catalog.removeLeftovers();
-            Instant ended = Instant.now();
-            LOG.info("Deleted backup {} for server {} ({} WAL files removed)", backup.id(), server.name(),
-                    removed.size());
-            return new DeletionReport(backup, removed, started, ended);
+            try (FileLock removal = Locks.backupRemoval(server.lockDirectory(), server.name(), backup.id())) {
+                List<BackupInfo> backups = catalog.oldestFirst();
+                checkMinimumRedundancy(backup, backups);
+                boolean oldest = catalog.previous(backup.id()).isEmpty();
+                Optional<BackupInfo> next = catalog.next(backup.id());
+                LOG.info("Deleting backup {} for server {}", backup.id(), server.name());
+                catalog.remove(backup.id());
+                removeLockFile(removal);
+                List<WalFileInfo> removed = oldest ? removeUnneededWal(backup, next, backups) : List.of();
+                catalog.removeLeftovers();
+                Instant ended = Instant.now();
+                LOG.info("Deleted backup {} for server {} ({} WAL files removed)", backup.id(), server.name(),
+                        removed.size());
+                return new DeletionReport(backup, removed, started, ended);
+            }
         }
     }
 
@@ -97,10 +107,28 @@ public final class BackupDeleter {
      * @param backupLock the server's backup lock, held by the caller
      * @return what was deleted (no WAL files)
      * @throws IllegalArgumentException when the lock is not this server's backup lock
+     * @throws org.barman.core.lock.LockBusyException when the backup is in use (a recovery reads it): it stays
      * @throws BarmanException when the backup does not exist or is not DONE, when {@code minimum_redundancy}
      *     forbids its deletion, or when its files cannot be removed
      */
     public DeletionReport removeObsolete(BackupId id, FileLock backupLock) {
+        return removeObsolete(id, backupLock, backup -> { });
+    }
+
+    /**
+     * Like {@link #removeObsolete(BackupId, FileLock)}, telling the caller once the backup is about to go: when
+     * it is DONE, {@code minimum_redundancy} allows its deletion and nothing uses it.
+     *
+     * @param id the backup
+     * @param backupLock the server's backup lock, held by the caller
+     * @param beforeRemoval hears the backup just before it is deleted
+     * @return what was deleted (no WAL files)
+     * @throws IllegalArgumentException when the lock is not this server's backup lock
+     * @throws org.barman.core.lock.LockBusyException when the backup is in use (a recovery reads it): it stays
+     * @throws BarmanException when the backup does not exist or is not DONE, when {@code minimum_redundancy}
+     *     forbids its deletion, or when its files cannot be removed
+     */
+    public DeletionReport removeObsolete(BackupId id, FileLock backupLock, Consumer<BackupInfo> beforeRemoval) {
         Path expected = Locks.path(server.lockDirectory(), server.name(), Locks.Kind.BACKUP);
         if (!backupLock.path().equals(expected)) {
             throw new IllegalArgumentException("removing an obsolete backup needs the lock " + expected + ", not "
@@ -113,10 +141,26 @@ public final class BackupDeleter {
                     + ": retention only deletes DONE backups");
         }
         checkMinimumRedundancy(backup, catalog.oldestFirst());
-        LOG.info("Deleting obsolete backup {} for server {}", id, server.name());
-        catalog.remove(id);
-        catalog.removeLeftovers();
-        return new DeletionReport(backup, List.of(), started, Instant.now());
+        try (FileLock removal = Locks.backupRemoval(server.lockDirectory(), server.name(), id)) {
+            beforeRemoval.accept(backup);
+            LOG.info("Deleting obsolete backup {} for server {}", id, server.name());
+            catalog.remove(id);
+            removeLockFile(removal);
+            catalog.removeLeftovers();
+            return new DeletionReport(backup, List.of(), started, Instant.now());
+        }
+    }
+
+    /**
+     * The lock file of a deleted backup goes too, while still held: a process that opened it earlier finds the
+     * lock taken, one that comes later creates a new file, and both then find the backup gone.
+     */
+    private static void removeLockFile(FileLock removal) {
+        try {
+            Files.deleteIfExists(removal.path());
+        } catch (IOException e) {
+            LOG.warn("Could not remove lock file {} of a deleted backup: {}", removal.path(), e.getMessage());
+        }
     }
 
     private void checkMinimumRedundancy(BackupInfo backup, List<BackupInfo> backups) {

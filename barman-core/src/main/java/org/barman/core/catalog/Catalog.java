@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -203,11 +204,33 @@ public final class Catalog {
     }
 
     /**
-     * Writes a backup's {@code backup.info} atomically, creating its folder when needed. Fields of the existing
-     * file that {@link BackupInfo} does not model are kept.
+     * Records a new backup: creates its folder when missing and writes its first {@code backup.info}. The only
+     * write that creates a backup folder: later ones go through {@link #save(BackupInfo)}.
+     *
+     * @param info the new backup
+     * @throws BarmanException when the backup already exists or cannot be written
+     */
+    public void create(BackupInfo info) {
+        Path folder = backupDirectory(info.id());
+        try {
+            OwnerOnly.createFolders(folder);
+        } catch (IOException e) {
+            throw new BarmanException("cannot create backup folder " + folder + ": " + e.getMessage(), e);
+        }
+        if (Files.exists(infoFile(info.id()), LinkOption.NOFOLLOW_LINKS)) {
+            throw new BarmanException("backup " + info.id() + " of server " + serverName + " already exists ("
+                    + infoFile(info.id()) + ")");
+        }
+        BackupInfoFile.write(infoFile(info.id()), info, null);
+    }
+
+    /**
+     * Writes an existing backup's {@code backup.info} again, atomically. Fields of the existing file that
+     * {@link BackupInfo} does not model are kept.
      *
      * @param info the backup
-     * @throws BarmanException when it cannot be written
+     * @throws BarmanException when its folder is gone (the backup was deleted: it is not brought back) or the
+     *     file cannot be written
      */
     public void save(BackupInfo info) {
         Map<String, String> others = content(info.id()).map(BackupInfoFile.Content::otherFields).orElse(null);
@@ -215,19 +238,19 @@ public final class Catalog {
     }
 
     /**
-     * Writes a backup's {@code backup.info} atomically with the given extra fields (such as {@code copy_stats}
-     * or {@code data_checksums}, as raw text), creating its folder when needed.
+     * Writes an existing backup's {@code backup.info} again, atomically, with the given extra fields (such as
+     * {@code copy_stats} or {@code data_checksums}, as raw text). Never creates the backup's folder: writing into
+     * it fails when a deletion renamed it away, even during the write, so a deleted backup never comes back.
      *
      * @param info the backup
      * @param otherFields fields {@link BackupInfo} does not model, or null for none
-     * @throws BarmanException when it cannot be written
+     * @throws BarmanException when its folder is gone or the file cannot be written
      */
     public void save(BackupInfo info, Map<String, String> otherFields) {
         Path folder = backupDirectory(info.id());
-        try {
-            OwnerOnly.createFolders(folder);
-        } catch (IOException e) {
-            throw new BarmanException("cannot create backup folder " + folder + ": " + e.getMessage(), e);
+        if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+            throw new BarmanException("backup " + info.id() + " of server " + serverName + " is no longer in the "
+                    + "catalogue (" + folder + " is gone: deleted meanwhile?); its backup.info is not written");
         }
         BackupInfoFile.write(infoFile(info.id()), info, otherFields);
     }

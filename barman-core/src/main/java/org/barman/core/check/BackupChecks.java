@@ -10,6 +10,7 @@ import org.barman.api.BackupInfo;
 import org.barman.api.BackupStatus;
 import org.barman.api.BarmanException;
 import org.barman.api.WalSegmentName;
+import org.barman.core.catalog.AbandonedBackups;
 import org.barman.core.config.AgeLimit;
 import org.barman.core.config.ConfigOptions;
 import org.barman.core.config.ServerConfig;
@@ -113,6 +114,27 @@ public final class BackupChecks {
             return List.of(latestFailed ? CheckResult.failed("failed backups", detail + ", the latest one too ("
                     + all.get(all.size() - 1).id() + ": " + all.get(all.size() - 1).error() + ")")
                     : CheckResult.ok("failed backups", detail));
+        };
+    }
+
+    /**
+     * @return no backup was left STARTED by a process that ended (one that keeps every later WAL file until
+     *     {@code cron} marks it FAILED)
+     */
+    public static ServerCheck abandonedBackups() {
+        return context -> {
+            ServerConfig config = context.server().config();
+            List<BackupInfo> abandoned = new AbandonedBackups(config, context.server().catalog()).find();
+            if (abandoned.isEmpty()) {
+                return List.of(CheckResult.ok("abandoned backups", ""));
+            }
+            BackupInfo first = abandoned.get(0);
+            String others = abandoned.size() == 1 ? "" : " (and " + (abandoned.size() - 1) + " more)";
+            return List.of(CheckResult.failed("abandoned backups", "backup " + first.id() + others + " is STARTED "
+                    + "but no process works on it: its process ended (killed?) without recording the result, and "
+                    + "it keeps every WAL file from " + (first.beginWal() == null ? "its start" : first.beginWal())
+                    + " on; barman cron marks it FAILED, then barman delete " + config.name() + " " + first.id()
+                    + " removes it"));
         };
     }
 

@@ -18,8 +18,9 @@ public final class ServerChecks {
     static List<ServerCheck> all() {
         return List.of(BackupChecks.privileges(), ArchivingChecks.walLevel(), ArchivingChecks.directories(),
                 RetentionChecks.policySettings(), BackupChecks.backupOptions(), BackupChecks.maximumAge(),
-                ArchivingChecks.compression(), ArchivingChecks.walIndex(), BackupChecks.failedBackups(), BackupChecks.minimumRedundancy(),
-                RemoteChecks.remote(), BackupChecks.systemIdentifier(),
+                ArchivingChecks.compression(), ArchivingChecks.walIndex(), BackupChecks.failedBackups(),
+                BackupChecks.abandonedBackups(), BackupChecks.minimumRedundancy(), RemoteChecks.remote(),
+                BackupChecks.systemIdentifier(),
                 BackupChecks.backupLock(), BackupChecks.waitingForWals(), ArchivingChecks.archiveMode(),
                 ArchivingChecks.archiveCommand(), ArchivingChecks.continuousArchiving(),
                 ArchivingChecks.archiverErrors(), PermissionChecks.barmanHome());

@@ -73,11 +73,16 @@ public final class Durable {
 
     /**
      * @param target a file about to be written
-     * @return the temporary name it is written under first
+     * @return a temporary name to write it under first, {@link #TEMP_PREFIX} + its name + a suffix unique to this
+     *     call (pid and counter), so that two writers of the same file never write into one temporary file
      */
     public static Path tempFor(Path target) {
-        return target.resolveSibling(TEMP_PREFIX + target.getFileName());
+        return target.resolveSibling(TEMP_PREFIX + target.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                + TEMP_COUNTER.incrementAndGet());
     }
+
+    private static final java.util.concurrent.atomic.AtomicLong TEMP_COUNTER =
+            new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * Renames atomically (same folder or file system).

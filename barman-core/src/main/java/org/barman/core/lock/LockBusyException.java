@@ -4,7 +4,10 @@ import java.nio.file.Path;
 
 import org.barman.api.BarmanException;
 
-/** Another process (or another task of this one) holds a lock: the operation did not start. */
+/**
+ * Another process (or another task of this one) holds a lock: the operation did not start. The message names
+ * what holds it, the holder's pid and the lock file.
+ */
 public final class LockBusyException extends BarmanException {
 
     /** Exit code of a command refused because the same work is already running. */
@@ -15,9 +18,14 @@ public final class LockBusyException extends BarmanException {
     /** The process holding the lock, or 0 when unknown. */
     private final long holderPid;
 
-    LockBusyException(String what, Path lockFile, long holderPid) {
-        super(what + " is already running (pid " + (holderPid > 0 ? Long.toString(holderPid) : "unknown")
-                + ", lock file " + lockFile + ")", null, EXIT_CODE);
+    /**
+     * @param busy what is going on, such as {@code backup of server main is already running}
+     * @param lockFile the lock file
+     * @param holderPid the holder's pid, or 0 when unknown
+     */
+    LockBusyException(String busy, Path lockFile, long holderPid) {
+        super(busy + " (pid " + (holderPid > 0 ? Long.toString(holderPid) : "unknown") + ", lock file " + lockFile
+                + ")", null, EXIT_CODE);
         this.lockFile = lockFile;
         this.holderPid = holderPid;
     }

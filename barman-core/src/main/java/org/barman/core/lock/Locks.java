@@ -2,9 +2,13 @@ package org.barman.core.lock;
 
 import java.nio.file.Path;
 
+import org.barman.api.BackupId;
+
 /**
- * The lock files Barman uses, with Barman's names, in {@code barman_lock_directory}: one global cron lock and,
- * per server, one lock per kind of work.
+ * The lock files Barman uses, with Barman's names, in {@code barman_lock_directory}: one global cron lock; per
+ * server, one lock per kind of work; and per backup, {@code .<server>-<backup id>.lock}, held shared by whatever
+ * reads or updates the backup (a recovery, {@code list-files}, a backup reusing it as a base, {@code cron}
+ * completing it) and exclusively by its deletion, so that a backup in use is never deleted.
  */
 public final class Locks {
 
@@ -51,6 +55,45 @@ public final class Locks {
      */
     public static Path path(Path lockDirectory, String server, Kind kind) {
         return lockDirectory.resolve("." + server + "-" + kind.suffix + ".lock");
+    }
+
+    /**
+     * Keeps a backup from being deleted while it is read or updated; any number of processes may hold it at once.
+     *
+     * @param lockDirectory {@code barman_lock_directory}
+     * @param server a server name
+     * @param backup a backup of that server
+     * @return the backup's lock, held shared
+     * @throws LockBusyException when the backup is being deleted
+     */
+    public static FileLock backupInUse(Path lockDirectory, String server, BackupId backup) {
+        return FileLock.tryAcquire(backupPath(lockDirectory, server, backup), FileLock.Mode.SHARED,
+                "backup " + backup + " of server " + server + " is being deleted");
+    }
+
+    /**
+     * Taken to delete a backup: refused while anything holds {@link #backupInUse}.
+     *
+     * @param lockDirectory {@code barman_lock_directory}
+     * @param server a server name
+     * @param backup a backup of that server
+     * @return the backup's lock, held exclusively
+     * @throws LockBusyException when the backup is in use (recovered, listed, reused as a base) or being deleted
+     */
+    public static FileLock backupRemoval(Path lockDirectory, String server, BackupId backup) {
+        return FileLock.tryAcquire(backupPath(lockDirectory, server, backup), FileLock.Mode.EXCLUSIVE,
+                "backup " + backup + " of server " + server + " is in use by recover, list-files, a backup "
+                        + "reusing it or cron");
+    }
+
+    /**
+     * @param lockDirectory {@code barman_lock_directory}
+     * @param server a server name
+     * @param backup a backup of that server
+     * @return the path of that backup's lock file, Barman's {@code .<server>-<backup id>.lock}
+     */
+    public static Path backupPath(Path lockDirectory, String server, BackupId backup) {
+        return lockDirectory.resolve("." + server + "-" + backup.value() + ".lock");
     }
 
     /** The per-server kinds of work, each with its own lock file. */

@@ -14,13 +14,14 @@ import org.barman.core.catalog.DeletionReport;
  * @param policy the policy enforced, as {@code show-server} prints it
  * @param evaluation the policy's verdict over the catalogue before anything was deleted
  * @param deletedBackups the obsolete backups deleted, oldest first
+ * @param backupsInUse the obsolete backups kept this time because something used them, oldest first
  * @param firstWalKept the oldest WAL segment a remaining backup needs; empty when no WAL file could be removed
  * @param removedWal the WAL files removed because no remaining backup needs them
  * @param failure what went wrong, when a deletion failed (the following obsolete backups were left for the next
  *     run; the WAL clean-up still ran, for the backups that remained)
  */
 public record EnforcementReport(String policy, RetentionReport evaluation, List<DeletionReport> deletedBackups,
-        Optional<WalSegmentName> firstWalKept, List<WalFileInfo> removedWal, Optional<String> failure) {
+        List<BackupInUse> backupsInUse, Optional<WalSegmentName> firstWalKept, List<WalFileInfo> removedWal, Optional<String> failure) {
 
     /**
      * Copies the lists.
@@ -28,6 +29,7 @@ public record EnforcementReport(String policy, RetentionReport evaluation, List<
      * @param policy the policy enforced, as {@code show-server} prints it
      * @param evaluation the policy's verdict over the catalogue before anything was deleted
      * @param deletedBackups the obsolete backups deleted, oldest first
+     * @param backupsInUse the obsolete backups kept this time because something used them, oldest first
      * @param firstWalKept the oldest WAL segment a remaining backup needs; empty when no WAL file could be removed
      * @param removedWal the WAL files removed because no remaining backup needs them
      * @param failure what went wrong, when a deletion failed (the following obsolete backups were left for the next
@@ -35,6 +37,7 @@ public record EnforcementReport(String policy, RetentionReport evaluation, List<
      */
     public EnforcementReport {
         deletedBackups = List.copyOf(deletedBackups);
+        backupsInUse = List.copyOf(backupsInUse);
         removedWal = List.copyOf(removedWal);
     }
 

@@ -21,6 +21,7 @@ import org.barman.core.catalog.DeletionReport;
 import org.barman.core.config.ConfigOptions;
 import org.barman.core.config.ServerConfig;
 import org.barman.core.lock.FileLock;
+import org.barman.core.lock.LockBusyException;
 import org.barman.core.lock.Locks;
 import org.barman.core.wal.FileSystemWalArchive;
 import org.slf4j.Logger;
@@ -36,8 +37,11 @@ import org.slf4j.LoggerFactory;
  *       {@link #enforce} fails at once with the lock's busy message and deletes nothing.</li>
  *   <li>Only DONE backups are deleted, and each deletion checks {@code minimum_redundancy} again against the
  *       catalogue as it is then.</li>
+ *   <li>An obsolete backup in use (a recovery or {@code list-files} holds its lock) is kept this time, with a log
+ *       line, and the following ones are still deleted; the next run deletes it. It still holds its WAL.</li>
  *   <li>The WAL limit comes from the catalogue as it is after the deletions: every backup still there that did
- *       not fail (DONE, WAITING_FOR_WALS, or STARTED by a process that died) keeps the WAL from its
+ *       not fail (DONE, WAITING_FOR_WALS, or STARTED: {@code barman cron} marks FAILED first those that a process
+ *       which ended left STARTED) keeps the WAL from its
  *       {@code begin_wal} on. Files before the oldest of those go from {@code xlog.db} and from the disk;
  *       history files stay. When no backup needs WAL, or a DONE backup's {@code begin_wal} is unknown, no WAL
  *       file is removed.</li>
@@ -70,7 +74,7 @@ public final class RetentionEnforcer {
     }
 
     /**
-     * @param beforeRemoval hears each obsolete backup just before it is deleted
+     * @param beforeRemoval hears each obsolete backup just before it is deleted (not those in use)
      * @return what was done
      * @throws org.barman.core.lock.LockBusyException when a backup (or a deletion) of the server is running:
      *     nothing was done
@@ -82,6 +86,7 @@ public final class RetentionEnforcer {
             RetentionReport evaluation = policy.evaluate(backups, clock.instant(),
                     server.get(ConfigOptions.MINIMUM_REDUNDANCY));
             List<DeletionReport> deleted = new ArrayList<>();
+            List<BackupInUse> inUse = new ArrayList<>();
             String failure = null;
             BackupDeleter deleter = new BackupDeleter(server, catalog, archive);
             for (BackupInfo backup : backups) {
@@ -93,11 +98,17 @@ public final class RetentionEnforcer {
                             policy.describe(), backup.id(), server.name(), backup.status());
                     continue;
                 }
-                LOG.info("Enforcing retention policy {}: removing backup {} for server {}", policy.describe(),
-                        backup.id(), server.name());
-                beforeRemoval.accept(backup);
                 try {
-                    deleted.add(deleter.removeObsolete(backup.id(), lock));
+                    deleted.add(deleter.removeObsolete(backup.id(), lock, removing -> {
+                        LOG.info("Enforcing retention policy {}: removing backup {} for server {}",
+                                policy.describe(), removing.id(), server.name());
+                        beforeRemoval.accept(removing);
+                    }));
+                } catch (LockBusyException busy) {
+                    LOG.info("Retention policy {}: obsolete backup {} of server {} kept this time: {}; the next "
+                            + "barman cron deletes it", policy.describe(), backup.id(), server.name(),
+                            busy.getMessage());
+                    inUse.add(new BackupInUse(backup, busy.getMessage()));
                 } catch (BarmanException e) {
                     failure = "retention policy " + policy.describe() + " of server " + server.name()
                             + ": cannot delete obsolete backup " + backup.id() + ": " + e.getMessage();
@@ -126,7 +137,7 @@ public final class RetentionEnforcer {
                 LOG.debug("Retention policy {}: no WAL file of server {} can be removed", policy.describe(),
                         server.name());
             }
-            return new EnforcementReport(policy.describe(), evaluation, deleted, firstWal, removed,
+            return new EnforcementReport(policy.describe(), evaluation, deleted, inUse, firstWal, removed,
                     Optional.ofNullable(failure));
         }
     }

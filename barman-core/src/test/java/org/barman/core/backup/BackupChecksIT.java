@@ -50,7 +50,7 @@ class BackupChecksIT {
                         + "server main is already running (pid " + ProcessHandle.current().pid());
             }
 
-            server.catalog().save(backup.toBuilder().id(org.barman.api.BackupId.of(java.time.LocalDateTime.now()
+            server.catalog().create(backup.toBuilder().id(org.barman.api.BackupId.of(java.time.LocalDateTime.now()
                     .plusHours(1))).status(BackupStatus.FAILED).error("disk on fire").build());
             assertThat(items(server).get("failed backups").display()).contains("FAILED")
                     .contains("disk on fire");

@@ -65,7 +65,7 @@ final class CatalogFixture {
             builder.error("failure copying files (rsync exited with 23)");
         }
         BackupInfo info = builder.build();
-        catalog.save(info);
+        catalog.create(info);
         Path data = catalog.dataDirectory(backupId);
         Files.createDirectories(data.resolve("base/1"));
         Files.writeString(data.resolve("PG_VERSION"), "15\n");

@@ -147,11 +147,11 @@ class CatalogTest {
     }
 
     @Test
-    void savingANewBackupCreatesItsFolder() throws IOException {
+    void creatingANewBackupCreatesItsFolder() throws IOException {
         CatalogFixture fixture = CatalogFixture.create(home);
         BackupInfo info = BackupInfo.builder(BackupId.parse("20240301T101010")).serverName("main")
                 .status(BackupStatus.STARTED).build();
-        fixture.catalog.save(info);
+        fixture.catalog.create(info);
         assertThat(fixture.catalog.get(info.id())).isEqualTo(info);
         assertThat(fixture.catalog.infoFile(info.id()).getParent().getParent())
                 .isEqualTo(fixture.server.config().basebackupsDirectory().toAbsolutePath().normalize());

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 
 import org.barman.api.BackupId;
 import org.barman.api.BackupInfo;
+import org.barman.api.BackupStatus;
 import org.barman.api.RetentionReport;
 import org.barman.api.RetentionStatus;
 import org.barman.api.WalFileInfo;
@@ -25,6 +26,7 @@ import org.barman.api.WalSegmentName;
 import org.barman.core.Barman;
 import org.barman.core.CronListener;
 import org.barman.core.Server;
+import org.barman.core.catalog.AbandonedBackups;
 import org.barman.core.catalog.Catalog;
 import org.barman.core.plugin.Plugins;
 import org.junit.jupiter.api.Test;
@@ -71,8 +73,12 @@ class RetentionCronPropertiesTest {
                 List<BackupId> obsolete = scenario.backups().stream().map(BackupInfo::id)
                         .filter(id -> expected.statusOf(id) == RetentionStatus.OBSOLETE).sorted().toList();
                 assertThat(announced).as("obsolete backups deleted oldest first").isEqualTo(obsolete);
-                assertThat(remaining).isEqualTo(scenario.backups().stream()
-                        .filter(backup -> !obsolete.contains(backup.id())).toList());
+                String abandoned = new AbandonedBackups(server.config(), server.catalog()).reason();
+                assertThat(remaining).as("no process holds the backup lock: STARTED backups were abandoned")
+                        .isEqualTo(scenario.backups().stream().filter(backup -> !obsolete.contains(backup.id()))
+                                .map(backup -> backup.status() != BackupStatus.STARTED ? backup : backup.toBuilder()
+                                        .status(BackupStatus.FAILED).error(abandoned).build())
+                                .toList());
 
                 Set<WalSegmentName> onDisk = walFilesOnDisk(server.config().walsDirectory());
                 assertThat(server.walArchive().list()).extracting(WalFileInfo::name)
@@ -96,7 +102,7 @@ class RetentionCronPropertiesTest {
         Server server = barman.server("main");
         Catalog catalog = server.catalog();
         for (BackupInfo backup : scenario.backups()) {
-            catalog.save(backup);
+            catalog.create(backup);
             Path data = catalog.dataDirectory(backup.id());
             Files.createDirectories(data);
             Files.writeString(data.resolve("PG_VERSION"), "15\n");

@@ -36,6 +36,7 @@ import org.barman.core.check.RetentionChecks;
 import org.barman.core.lock.FileLock;
 import org.barman.core.lock.LockBusyException;
 import org.barman.core.lock.Locks;
+import org.barman.core.support.LockHolderProcess;
 import org.barman.core.support.TestBarman;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +57,11 @@ class RetentionCronTest {
         @Override
         public void removingObsoleteBackup(Server server, BackupInfo backup) {
             events.add("removing " + backup.id());
+        }
+
+        @Override
+        public void obsoleteBackupInUse(Server server, BackupInfo backup, String reason) {
+            events.add("kept " + backup.id() + ": " + reason);
         }
 
         @Override
@@ -96,7 +102,7 @@ class RetentionCronTest {
             builder.error("failure copying files");
         }
         BackupInfo info = builder.build();
-        server.catalog().save(info);
+        server.catalog().create(info);
         Path data = server.catalog().dataDirectory(backupId);
         Files.createDirectories(data);
         Files.writeString(data.resolve("PG_VERSION"), "15\n");
@@ -187,6 +193,36 @@ class RetentionCronTest {
         assertThat(server.barman().cron(again)).isTrue();
         assertThat(again.events).containsExactly("enforced REDUNDANCY 2");
         assertThat(again.reports.get(0).removedWal()).isEmpty();
+    }
+
+    @Test
+    void anObsoleteBackupBeingRecoveredIsKeptWithItsWalAndTheNextCronDeletesIt() throws IOException {
+        Server server = fiveBackups("retention_policy = REDUNDANCY 1");
+        Path lockFile = Locks.backupPath(server.config().lockDirectory(), "main", BackupId.parse("20240101T000000"));
+        try (LockHolderProcess recovery = LockHolderProcess.start(lockFile, FileLock.Mode.SHARED)) {
+            Recorder recorder = new Recorder();
+            assertThat(server.barman().cron(recorder)).isTrue();
+
+            assertThat(recorder.events).containsExactly("removing 20240103T000000", "removing 20240104T000000",
+                    "kept 20240101T000000: backup 20240101T000000 of server main is in use by recover, list-files, "
+                            + "a backup reusing it or cron (pid " + recovery.pid() + ", lock file " + lockFile
+                            + ")", "enforced REDUNDANCY 1");
+            EnforcementReport report = recorder.reports.get(0);
+            assertThat(report.succeeded()).isTrue();
+            assertThat(report.backupsInUse()).extracting(kept -> kept.backup().id().value())
+                    .containsExactly("20240101T000000");
+            assertThat(ids(server)).containsExactly("20240101T000000", "20240102T000000", "20240105T000000");
+            assertThat(report.firstWalKept()).as("the backup being recovered keeps its WAL")
+                    .contains(WalSegmentName.of(1, 0, 2));
+            assertThat(archivedNames(server)).contains(segment(2), segment(3), segment(9));
+        }
+
+        Recorder next = new Recorder();
+        assertThat(server.barman().cron(next)).isTrue();
+
+        assertThat(next.events).containsExactly("removing 20240101T000000", "enforced REDUNDANCY 1");
+        assertThat(ids(server)).containsExactly("20240102T000000", "20240105T000000");
+        assertThat(archivedNames(server)).containsExactly(segment(9), segment(10), "00000002.history");
     }
 
     @Test
