@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs, from Debian's packages, what Barman for Java needs to build and to test against the real thing:
 # a JDK 17 and Maven, PostgreSQL 15, rsync, OpenSSH (client and server), the compression tools, and groff
-# (the tests check the generated man pages with it).
+# (the tests check the generated man pages with it), and e2fsprogs (a test makes a disk that fails writes).
 # Only what is missing is installed, so a machine that has everything stays untouched.
 set -euo pipefail
 
@@ -23,6 +23,10 @@ have zstd || missing+=(zstd)
 have lz4 || missing+=(lz4)
 have runuser || missing+=(util-linux)
 have groff || missing+=(groff-base)
+# The tests' failing disk: ext4 on a loop device (mkfs.ext4; fallocate, fstrim and mount are util-linux's).
+have mkfs.ext4 || missing+=(e2fsprogs)
+have fstrim || missing+=(util-linux)
+have mount || missing+=(mount)
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0

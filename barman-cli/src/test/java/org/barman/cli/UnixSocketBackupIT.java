@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.barman.api.support.OwnerOnly;
 import org.barman.testkit.PostgresCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,8 +45,8 @@ class UnixSocketBackupIT {
         work = Files.createTempDirectory("barman-socket-it");
         distribution = work.resolve("dist");
         DistributionIT.copyTree(Path.of(property), distribution);
-        Path socketIncoming = Files.createDirectories(work.resolve("home/socket/incoming"));
-        Path pghostIncoming = Files.createDirectories(work.resolve("home/pghost/incoming"));
+        Path socketIncoming = OwnerOnly.createFolders(work.resolve("home/socket/incoming"));
+        Path pghostIncoming = OwnerOnly.createFolders(work.resolve("home/pghost/incoming"));
         PostgresCluster.grantToClusterUser(work);
         pg = PostgresCluster.builder().socketOnly().setting("archive_mode", "on")
                 .setting("archive_command", "rsync -a %p " + socketIncoming + "/%f && rsync -a %p "

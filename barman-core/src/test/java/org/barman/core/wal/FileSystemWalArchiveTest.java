@@ -352,7 +352,7 @@ class FileSystemWalArchiveTest {
     @Test
     void aSegmentOfAnotherSizeThanTheServersIsNotArchived() throws IOException {
         Server server = server();
-        server.catalog().save(BackupInfo.builder(BackupId.parse("20240101T000000")).serverName("main")
+        server.catalog().create(BackupInfo.builder(BackupId.parse("20240101T000000")).serverName("main")
                 .status(BackupStatus.DONE).xlogSegmentSize(WalFiles.SEGMENT_SIZE).build());
         Path in = incoming(server);
         Files.createDirectories(in);
