@@ -219,12 +219,19 @@ public final class PostgresCluster implements AutoCloseable {
                 + "&socketFactoryArg=" + URLEncoder.encode(socketFile().toString(), StandardCharsets.UTF_8);
     }
 
-    /** @return a new JDBC connection (auto-commit) as the superuser; the caller closes it */
+    /**
+     * @return a new JDBC connection (auto-commit) as the superuser; the caller closes it
+     * @throws SQLException when the server refuses the connection
+     */
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl());
     }
 
-    /** Runs one SQL statement (or several separated by semicolons) in auto-commit mode. */
+    /**
+     * Runs one SQL statement (or several separated by semicolons) in auto-commit mode.
+     *
+     * @param sql the statements
+     */
     public void execute(String sql) {
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             statement.execute(sql);
@@ -234,6 +241,7 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     /**
+     * @param sql a query
      * @return the first column of the first row, as text (null for SQL NULL)
      * @throws IllegalStateException when the query returns no row
      */
@@ -245,7 +253,10 @@ public final class PostgresCluster implements AutoCloseable {
         return rows.get(0).get(0);
     }
 
-    /** @return every row, each as its columns' text (null for SQL NULL) */
+    /**
+     * @param sql a query
+     * @return every row, each as its columns' text (null for SQL NULL)
+     */
     public List<List<String>> query(String sql) {
         try (Connection connection = connect();
              Statement statement = connection.createStatement();
@@ -308,6 +319,7 @@ public final class PostgresCluster implements AutoCloseable {
     /**
      * Waits until the server accepts connections (read-write, or read-only in hot standby).
      *
+     * @param timeout how long to wait at most
      * @throws IllegalStateException with the server log's tail when it exits first or the time runs out
      */
     public void awaitReady(Duration timeout) {
@@ -317,6 +329,7 @@ public final class PostgresCluster implements AutoCloseable {
     /**
      * Waits until recovery has ended and the server accepts read-write connections.
      *
+     * @param timeout how long to wait at most
      * @throws IllegalStateException with the server log's tail when it exits first or the time runs out
      */
     public void awaitRecoveryEnd(Duration timeout) {
@@ -346,6 +359,7 @@ public final class PostgresCluster implements AutoCloseable {
      * Waits until the server process exits by itself (for example at a recovery target with
      * {@code recovery_target_action = shutdown}, or because recovery failed).
      *
+     * @param timeout how long to wait at most
      * @return the server's exit code (0 for a clean shutdown)
      * @throws IllegalStateException with the server log's tail when it is still running after the timeout
      */
@@ -462,7 +476,13 @@ public final class PostgresCluster implements AutoCloseable {
         return runAsClusterUser(command, COMMAND_TIMEOUT);
     }
 
-    /** Like {@link #runAsClusterUser(List)}, with a time limit. */
+    /**
+     * Like {@link #runAsClusterUser(List)}, with a time limit.
+     *
+     * @param command the program and its arguments
+     * @param timeout how long it may run
+     * @return its exit code and output (a failure is not an exception)
+     */
     public ProcessResult runAsClusterUser(List<String> command, Duration timeout) {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("command is empty");
@@ -487,7 +507,10 @@ public final class PostgresCluster implements AutoCloseable {
         return serverLog;
     }
 
-    /** @return the last lines of the server log */
+    /**
+     * @param lines how many lines at most
+     * @return the last lines of the server log
+     */
     public String serverLogTail(int lines) {
         String text = logSince(Math.max(0, logSize() - 256 * 1024));
         String[] all = text.split("\n", -1);
@@ -787,26 +810,46 @@ public final class PostgresCluster implements AutoCloseable {
         private Builder() {
         }
 
-        /** @param major the PostgreSQL major version (default {@value PostgresBinaries#DEFAULT_MAJOR}); see {@link PostgresBinaries} */
+        /**
+         * @param major the PostgreSQL major version (default {@value PostgresBinaries#DEFAULT_MAJOR}); see
+         *     {@link PostgresBinaries}
+         * @return this builder
+         */
         public Builder majorVersion(int major) {
             this.major = major;
             return this;
         }
 
-        /** Adds a setting (unquoted value); a later call for the same name wins. */
+        /**
+         * Adds a setting; a later call for the same name wins.
+         *
+         * @param name the setting's name
+         * @param value its value, unquoted
+         * @return this builder
+         */
         public Builder setting(String name, String value) {
             checkSettingName(name);
             settings.put(name, Objects.requireNonNull(value, "value of " + name + " is null"));
             return this;
         }
 
-        /** Adds settings, as {@link #setting} does. */
+        /**
+         * Adds settings, as {@link #setting} does.
+         *
+         * @param more names and unquoted values
+         * @return this builder
+         */
         public Builder settings(Map<String, String> more) {
             more.forEach(this::setting);
             return this;
         }
 
-        /** Adds an initdb argument for a new cluster, such as {@code --data-checksums}. */
+        /**
+         * Adds an initdb argument for a new cluster.
+         *
+         * @param argument such as {@code --data-checksums}
+         * @return this builder
+         */
         public Builder initdbArgument(String argument) {
             initdbArguments.add(Objects.requireNonNull(argument, "argument is null"));
             return this;
@@ -816,13 +859,19 @@ public final class PostgresCluster implements AutoCloseable {
          * Starts PostgreSQL on this existing data folder instead of a new one. The major version defaults to
          * the folder's {@code PG_VERSION}; settings are appended to its {@code postgresql.auto.conf}; closing
          * the cluster keeps the folder.
+         *
+         * @param dataDir the data folder
+         * @return this builder
          */
         public Builder existingDataDirectory(Path dataDir) {
             this.existingDataDir = dataDir.toAbsolutePath().normalize();
             return this;
         }
 
-        /** @param timeout how long {@link #start()} waits for the server to accept connections (default 2 minutes) */
+        /**
+         * @param timeout how long {@link #start()} waits for the server to accept connections (default 2 minutes)
+         * @return this builder
+         */
         public Builder startTimeout(Duration timeout) {
             this.startTimeout = Objects.requireNonNull(timeout, "timeout is null");
             return this;
@@ -844,6 +893,7 @@ public final class PostgresCluster implements AutoCloseable {
         /**
          * Creates (or adopts) the data folder, starts the server and waits until it accepts connections.
          *
+         * @return the running cluster; the caller closes it
          * @throws IllegalStateException with the server log's tail when it does not come up; nothing is left
          *         running and the temporary folder is removed
          */
@@ -861,7 +911,9 @@ public final class PostgresCluster implements AutoCloseable {
 
         /**
          * Like {@link #start()}, but returns as soon as the server process runs (or has already exited):
-         * for recoveries expected to shut down or fail. The caller closes the cluster.
+         * for recoveries expected to shut down or fail.
+         *
+         * @return the cluster, its server started; the caller closes it
          */
         public PostgresCluster launch() {
             PostgresCluster cluster = prepare();

@@ -119,31 +119,52 @@ public final class PostgresExtension
         private Builder() {
         }
 
-        /** @see PostgresCluster.Builder#majorVersion(int) */
+        /**
+         * @param major the PostgreSQL major version
+         * @return this builder
+         * @see PostgresCluster.Builder#majorVersion(int)
+         */
         public Builder majorVersion(int major) {
             clusterBuilder.majorVersion(major);
             return this;
         }
 
-        /** @see PostgresCluster.Builder#setting(String, String) */
+        /**
+         * @param name a setting's name
+         * @param value its value, unquoted
+         * @return this builder
+         * @see PostgresCluster.Builder#setting(String, String)
+         */
         public Builder setting(String name, String value) {
             clusterBuilder.setting(name, value);
             return this;
         }
 
-        /** @see PostgresCluster.Builder#settings(Map) */
+        /**
+         * @param settings names and unquoted values
+         * @return this builder
+         * @see PostgresCluster.Builder#settings(Map)
+         */
         public Builder settings(Map<String, String> settings) {
             clusterBuilder.settings(settings);
             return this;
         }
 
-        /** @see PostgresCluster.Builder#initdbArgument(String) */
+        /**
+         * @param argument an initdb argument, such as {@code --data-checksums}
+         * @return this builder
+         * @see PostgresCluster.Builder#initdbArgument(String)
+         */
         public Builder initdbArgument(String argument) {
             clusterBuilder.initdbArgument(argument);
             return this;
         }
 
-        /** @see PostgresCluster.Builder#startTimeout(Duration) */
+        /**
+         * @param timeout how long the start waits for the server to accept connections
+         * @return this builder
+         * @see PostgresCluster.Builder#startTimeout(Duration)
+         */
         public Builder startTimeout(Duration timeout) {
             clusterBuilder.startTimeout(timeout);
             return this;
@@ -160,13 +181,21 @@ public final class PostgresExtension
             return this;
         }
 
-        /** Gives each test method a fresh cluster. */
+        /**
+         * Gives each test method a fresh cluster.
+         *
+         * @return this builder
+         */
         public Builder perMethod() {
             lifecycle = Lifecycle.PER_METHOD;
             return this;
         }
 
-        /** One cluster for the whole test class (the default). */
+        /**
+         * One cluster for the whole test class (the default).
+         *
+         * @return this builder
+         */
         public Builder perClass() {
             lifecycle = Lifecycle.PER_CLASS;
             return this;

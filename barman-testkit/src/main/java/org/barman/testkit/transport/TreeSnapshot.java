@@ -58,7 +58,11 @@ public record TreeSnapshot(SortedMap<String, Entry> entries) {
     public record Entry(Kind kind, String mode, Instant modified, long size, String sha256, String linkTarget) {
     }
 
-    /** Copies the map. */
+    /**
+     * Copies the map.
+     *
+     * @param entries relative path ({@code /} separators; {@code .} for the root) to entry
+     */
     public TreeSnapshot {
         entries = Collections.unmodifiableSortedMap(new TreeMap<>(entries));
     }
