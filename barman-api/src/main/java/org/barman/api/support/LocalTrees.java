@@ -1,9 +1,6 @@
 package org.barman.api.support;
 
 import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
-import static java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE;
-import static java.nio.file.attribute.PosixFilePermission.OWNER_READ;
-import static java.nio.file.attribute.PosixFilePermission.OWNER_WRITE;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -19,11 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -41,13 +34,6 @@ import org.barman.api.BarmanException;
  */
 public final class LocalTrees {
 
-    /** Owner only: the bits of a folder while the copy fills it, before it gets its own. */
-    public static final Set<PosixFilePermission> PRIVATE_FOLDER_MODE =
-            Set.copyOf(EnumSet.of(OWNER_READ, OWNER_WRITE, OWNER_EXECUTE));
-    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
-            PosixFilePermissions.asFileAttribute(EnumSet.of(OWNER_READ, OWNER_WRITE));
-    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FOLDER =
-            PosixFilePermissions.asFileAttribute(PRIVATE_FOLDER_MODE);
     private static final Set<OpenOption> NEW_FILE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
             NOFOLLOW_LINKS);
 
@@ -64,10 +50,10 @@ public final class LocalTrees {
      */
     public static FileChannel createFile(Path file) throws IOException {
         try {
-            return FileChannel.open(file, NEW_FILE, PRIVATE_FILE);
+            return FileChannel.open(file, NEW_FILE, OwnerOnly.file());
         } catch (FileAlreadyExistsException e) {
             deleteTree(file);
-            return FileChannel.open(file, NEW_FILE, PRIVATE_FILE);
+            return FileChannel.open(file, NEW_FILE, OwnerOnly.file());
         }
     }
 
@@ -118,15 +104,15 @@ public final class LocalTrees {
      */
     public static boolean ensureFolder(Path folder) throws IOException {
         try {
-            Files.createDirectory(folder, PRIVATE_FOLDER);
+            Files.createDirectory(folder, OwnerOnly.folder());
             return false;
         } catch (FileAlreadyExistsException e) {
             if (Files.isDirectory(folder, NOFOLLOW_LINKS)) {
-                Files.setPosixFilePermissions(folder, PRIVATE_FOLDER_MODE);
+                Files.setPosixFilePermissions(folder, OwnerOnly.FOLDER_MODE);
                 return true;
             }
             deleteTree(folder);
-            Files.createDirectory(folder, PRIVATE_FOLDER);
+            Files.createDirectory(folder, OwnerOnly.folder());
             return false;
         }
     }
@@ -166,7 +152,7 @@ public final class LocalTrees {
             created.add(missing);
         }
         if (parent != null) {
-            Files.createDirectories(parent, PRIVATE_FOLDER);
+            Files.createDirectories(parent, OwnerOnly.folder());
         }
         return created;
     }
@@ -185,7 +171,7 @@ public final class LocalTrees {
         Files.walkFileTree(path, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Files.setPosixFilePermissions(dir, PRIVATE_FOLDER_MODE);
+                Files.setPosixFilePermissions(dir, OwnerOnly.FOLDER_MODE);
                 return FileVisitResult.CONTINUE;
             }
 

@@ -53,17 +53,10 @@ public final class XlogDb {
      * @throws BarmanException naming the file and the line when a line is malformed
      */
     public List<WalFileInfo> read() {
-        List<String> lines;
-        try {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            int end = text.lastIndexOf('\n');
-            // A last line without its newline is an append in progress: not there yet.
-            lines = end < 0 ? List.of() : text.substring(0, end).lines().toList();
-        } catch (NoSuchFileException e) {
-            return List.of();
-        } catch (IOException e) {
-            throw new BarmanException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        String text = text();
+        int end = text.lastIndexOf('\n');
+        // A last line without its newline is an append in progress: not there yet.
+        List<String> lines = end < 0 ? List.of() : text.substring(0, end).lines().toList();
         List<WalFileInfo> entries = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
@@ -89,14 +82,7 @@ public final class XlogDb {
      * @throws BarmanException naming the file when the entry's line is malformed
      */
     public Optional<WalFileInfo> find(WalSegmentName name) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new BarmanException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        String text = text();
         String key = name.fileName();
         // A last line without its newline is an append in progress: not there yet.
         int lineEnd = text.lastIndexOf('\n');
@@ -125,14 +111,7 @@ public final class XlogDb {
      * @throws BarmanException when the file cannot be read
      */
     public Optional<String> damage() {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new BarmanException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        String text = text();
         List<String> lines = text.lines().toList();
         if (!text.isEmpty() && !text.endsWith("\n")) {
             return Optional.of(file + ", line " + lines.size() + " is unfinished ('" + excerpt(lines.get(
@@ -288,5 +267,16 @@ public final class XlogDb {
     /** Logging starts on first use: {@code get-wal} reads the index and never logs when it succeeds. */
     private static final class Log {
         static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(XlogDb.class);
+    }
+
+    /** @return the whole index, empty when there is none yet */
+    private String text() {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return "";
+        } catch (IOException e) {
+            throw new BarmanException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 }
