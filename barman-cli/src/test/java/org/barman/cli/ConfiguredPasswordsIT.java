@@ -1,19 +1,17 @@
 package org.barman.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.barman.testkit.PostgresCluster;
+import org.barman.testkit.TempFolders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,25 +29,19 @@ class ConfiguredPasswordsIT {
             "PW-hook-4", "PW-uri-5", "PW-ssh-6", "PW-arg-7", "PW-global-8");
 
     private static Path work;
-    private static Path distribution;
+    private static BuiltDistribution distribution;
     private static Path config;
     private static Path log;
     private static PostgresCluster pg;
 
+    /** What one command printed, its standard output read byte for byte (Latin-1), as get-wal prints binary. */
     private record Result(List<String> args, int exitCode, String out, String err) {
     }
 
     @BeforeAll
     static void setUp() throws Exception {
-        String property = System.getProperty("barman.distribution");
-        if (property == null || !Files.isExecutable(Path.of(property, "bin", "barman"))) {
-            fail("system property barman.distribution must name the built distribution (run mvn verify)");
-        }
-        assertThat(System.getProperty("user.name")).as("this test runs Barman as postgres: it needs root")
-                .isEqualTo("root");
         work = Files.createTempDirectory("barman-passwords");
-        distribution = work.resolve("dist");
-        DistributionIT.copyTree(Path.of(property), distribution);
+        distribution = BuiltDistribution.copyForPostgres(work.resolve("dist"));
         Path incoming = work.resolve("home/main/incoming");
         Files.createDirectories(incoming);
         PostgresCluster.grantToClusterUser(work);
@@ -84,15 +76,11 @@ class ConfiguredPasswordsIT {
     }
 
     @AfterAll
-    static void tearDown() throws IOException {
+    static void tearDown() {
         if (pg != null) {
             pg.close();
         }
-        if (work != null) {
-            try (Stream<Path> paths = Files.walk(work)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
-        }
+        TempFolders.deleteRecursively(work);
     }
 
     @Test
@@ -165,19 +153,11 @@ class ConfiguredPasswordsIT {
     }
 
     private static Result barman(List<String> globalOptions, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("runuser", "-u", "postgres", "--",
-                distribution.resolve("bin/barman").toString(), "-c", config.toString()));
-        command.addAll(globalOptions);
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(work, "out", ".bin");
-        Path err = Files.createTempFile(work, "err", ".txt");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .start();
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("barman %s", List.of(args)).isTrue();
-        Result result = new Result(command.subList(4, command.size()), process.exitValue(),
-                Files.readString(out, StandardCharsets.ISO_8859_1), Files.readString(err, StandardCharsets.UTF_8));
-        Files.delete(out);
-        Files.delete(err);
-        return result;
+        List<String> barmanArgs = new ArrayList<>(globalOptions);
+        barmanArgs.addAll(List.of(args));
+        List<String> command = distribution.asPostgres(config, barmanArgs);
+        ProcessRun run = ProcessRun.of(command, work, Duration.ofMinutes(5));
+        return new Result(command.subList(4, command.size()), run.exitCode(),
+                new String(run.out(), StandardCharsets.ISO_8859_1), run.err());
     }
 }

@@ -4,17 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.barman.testkit.TempFolders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,18 +39,14 @@ class DistributionArchiveIT {
         }
         work = Files.createTempDirectory("barman-archive-it");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Result untar = run(List.of("tar", "-xzf", archive, "-C", work.toString()), Map.of());
+        ProcessRun untar = run(List.of("tar", "-xzf", archive, "-C", work.toString()), Map.of());
         assertThat(untar.exitCode()).as(untar.err()).isZero();
         home = work.resolve("barman-" + version);
     }
 
     @AfterAll
-    static void cleanUp() throws IOException {
-        if (work != null) {
-            try (Stream<Path> paths = Files.walk(work)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
-        }
+    static void cleanUp() {
+        TempFolders.deleteRecursively(work);
     }
 
     @Test
@@ -76,16 +71,17 @@ class DistributionArchiveIT {
 
     @Test
     void versionAndListServerRunFromTheUnpackedFolder() throws Exception {
-        Result version = barman(List.of(), "--version");
+        ProcessRun version = barman(List.of(), "--version");
         assertThat(version.exitCode()).as(version.err()).isZero();
-        assertThat(version.out()).isEqualTo("Barman for Java " + DistributionArchiveIT.version + "\n");
+        assertThat(version.text()).isEqualTo("Barman for Java " + DistributionArchiveIT.version + "\n");
         assertThat(version.err()).as("standard error of --version (cron mails whatever a command prints there)")
                 .isEmpty();
 
-        Result servers = barman(asBarmanUser(), "-c", home.resolve("conf/barman.conf").toString(), "list-server");
+        ProcessRun servers = barman(asBarmanUser(), "-c", home.resolve("conf/barman.conf").toString(),
+                "list-server");
         assertThat(servers.exitCode()).as(servers.err()).isZero();
         assertThat(servers.err()).as("standard error of list-server").doesNotContain("[warning]");
-        assertThat(servers.out()).isEqualTo("""
+        assertThat(servers.text()).isEqualTo("""
                 local - PostgreSQL on the backup host
                 main - Main PostgreSQL Database
                 standby - Primary pg-primary, backed up from its standby pg-standby
@@ -94,16 +90,16 @@ class DistributionArchiveIT {
 
     @Test
     void manReadsBothManPages() throws Exception {
-        Result barman = run(List.of("man", "-l", home.resolve("man/man1/barman.1").toString()),
+        ProcessRun barman = run(List.of("man", "-l", home.resolve("man/man1/barman.1").toString()),
                 Map.of("MANPAGER", "cat", "MANWIDTH", "100", "LC_ALL", "C.UTF-8"));
         assertThat(barman.exitCode()).as(barman.err()).isZero();
-        assertThat(barman.out()).contains("barman - backup and recovery manager for PostgreSQL", "COMMANDS",
+        assertThat(barman.text()).contains("barman - backup and recovery manager for PostgreSQL", "COMMANDS",
                 "barman get-wal", "--remote-ssh-command", "EXIT STATUS");
 
-        Result conf = run(List.of("man", "-l", home.resolve("man/man5/barman.conf.5").toString()),
+        ProcessRun conf = run(List.of("man", "-l", home.resolve("man/man5/barman.conf.5").toString()),
                 Map.of("MANPAGER", "cat", "MANWIDTH", "100", "LC_ALL", "C.UTF-8"));
         assertThat(conf.exitCode()).as(conf.err()).isZero();
-        assertThat(conf.out()).contains("barman.conf - Barman for Java configuration file", "GLOBAL OPTIONS",
+        assertThat(conf.text()).contains("barman.conf - Barman for Java configuration file", "GLOBAL OPTIONS",
                 "barman_home", "reuse_backup", "retention_policy");
     }
 
@@ -116,39 +112,27 @@ class DistributionArchiveIT {
                 + "echo \"commands: ${COMPREPLY[*]}\"\n"
                 + "COMP_WORDS=(barman recover --target-n); COMP_CWORD=2; _complete_barman 2>/dev/null\n"
                 + "echo \"options: ${COMPREPLY[*]}\"\n";
-        Result result = run(List.of("bash", "-c", bash), Map.of());
+        ProcessRun result = run(List.of("bash", "-c", bash), Map.of());
 
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out()).contains("-F _complete_barman barman\n")
+        assertThat(result.text()).contains("-F _complete_barman barman\n")
                 .contains("commands: recover rebuild-xlogdb\n").contains("options: --target-name\n");
     }
 
-    private record Result(int exitCode, String out, String err) {
-    }
-
-    private static Result barman(List<String> prefix, String... args) throws IOException, InterruptedException {
+    private static ProcessRun barman(List<String> prefix, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(prefix);
         command.add(home.resolve("bin/barman").toString());
         command.addAll(List.of(args));
         return run(command, Map.of());
     }
 
-    private static Result run(List<String> command, Map<String, String> environment)
+    /** Runs a command with standard output and error in java.io.tmpdir, not in the unpacked folder. */
+    private static ProcessRun run(List<String> command, Map<String, String> environment)
             throws IOException, InterruptedException {
-        Path out = Files.createTempFile("barman-archive-it", ".out");
-        Path err = Files.createTempFile("barman-archive-it", ".err");
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile())
-                    .redirectError(err.toFile());
-            builder.environment().putAll(environment);
-            Process process = builder.start();
-            assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("%s finished", command).isTrue();
-            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        return ProcessRun.of(builder, Path.of(System.getProperty("java.io.tmpdir")), Duration.ofSeconds(120));
     }
 
     /** The sample configuration says barman_user = barman: run as that user, created when missing (needs root). */

@@ -1,18 +1,18 @@
 package org.barman.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
+import org.barman.testkit.TempFolders;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,48 +21,26 @@ import org.junit.jupiter.api.Test;
  */
 class DistributionIT {
 
-    private static Path distribution;
+    private static BuiltDistribution distribution;
     private static Path work;
 
     @BeforeAll
     static void copyDistribution() throws IOException {
-        String property = System.getProperty("barman.distribution");
-        if (property == null || !Files.isExecutable(Path.of(property, "bin", "barman"))) {
-            fail("system property barman.distribution must name the built distribution (run mvn verify)");
-        }
         work = Files.createTempDirectory("barman-dist-it");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        distribution = work.resolve("barman");
-        copyTree(Path.of(property), distribution);
+        distribution = BuiltDistribution.copyInto(work.resolve("barman"));
     }
 
-    static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path path : (Iterable<Path>) paths::iterator) {
-                Path target = to.resolve(from.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(path, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
+    @AfterAll
+    static void removeWork() {
+        TempFolders.deleteRecursively(work);
     }
 
-    record Result(int exitCode, String out, String err) {
-    }
-
-    static Result run(List<String> prefix, String... args) throws IOException, InterruptedException {
+    static ProcessRun run(List<String> prefix, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(prefix);
-        command.add(distribution.resolve("bin/barman").toString());
+        command.add(distribution.barman().toString());
         command.addAll(List.of(args));
-        Path out = Files.createTempFile(work, "out", ".txt");
-        Path err = Files.createTempFile(work, "err", ".txt");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("barman finished").isTrue();
-        return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        return ProcessRun.of(command, work, Duration.ofSeconds(60));
     }
 
     private static Path guideConfig() throws IOException {
@@ -108,31 +86,31 @@ class DistributionIT {
     void theGuidesExampleListsAndShowsTheServer() throws Exception {
         Path config = guideConfig();
         List<String> barman = asBarmanUser();
-        Result list = run(barman, "-c", config.toString(), "list-server");
+        ProcessRun list = run(barman, "-c", config.toString(), "list-server");
         assertThat(list.exitCode()).as(list.err()).isZero();
-        assertThat(list.out()).isEqualTo("main - Main PostgreSQL Database\n");
+        assertThat(list.text()).isEqualTo("main - Main PostgreSQL Database\n");
 
-        Result show = run(barman, "-c", config.toString(), "show-server", "main");
+        ProcessRun show = run(barman, "-c", config.toString(), "show-server", "main");
         assertThat(show.exitCode()).as(show.err()).isZero();
-        assertThat(show.out()).contains("\tincoming_wals_directory = /var/lib/barman/main/incoming\n");
+        assertThat(show.text()).contains("\tincoming_wals_directory = /var/lib/barman/main/incoming\n");
     }
 
     @Test
     void rootRunsTheGuidesExampleAsBarmanUser() throws Exception {
         Path config = guideConfig();
         createBarmanUser();
-        Result list = run(List.of(), "-c", config.toString(), "list-server");
+        ProcessRun list = run(List.of(), "-c", config.toString(), "list-server");
         assertThat(list.exitCode()).as(list.err()).isZero();
-        assertThat(list.out()).isEqualTo("main - Main PostgreSQL Database\n");
+        assertThat(list.text()).isEqualTo("main - Main PostgreSQL Database\n");
 
-        Result diagnose = run(List.of(), "-c", config.toString(), "diagnose");
+        ProcessRun diagnose = run(List.of(), "-c", config.toString(), "diagnose");
         assertThat(diagnose.exitCode()).as(diagnose.err()).isZero();
-        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(diagnose.out())
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(diagnose.text())
                 .at("/global/system_info/user").asText()).isEqualTo("barman");
 
-        Result unknown = run(List.of(), "-c", config.toString(), "show-server", "nowhere");
+        ProcessRun unknown = run(List.of(), "-c", config.toString(), "show-server", "nowhere");
         assertThat(unknown.exitCode()).isEqualTo(1);
-        assertThat(unknown.out()).isEmpty();
+        assertThat(unknown.text()).isEmpty();
         assertThat(unknown.err()).as("the error, after the warning that barman cannot write /var/log/barman")
                 .endsWith("ERROR: unknown server 'nowhere' (configured servers: main)\n");
     }
@@ -141,9 +119,9 @@ class DistributionIT {
     void aUserOtherThanBarmanUserIsRefused() throws Exception {
         Path config = guideConfig();
         createBarmanUser();
-        Result result = run(List.of("runuser", "-u", "postgres", "--"), "-c", config.toString(), "list-server");
+        ProcessRun result = run(List.of("runuser", "-u", "postgres", "--"), "-c", config.toString(), "list-server");
         assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.out()).isEmpty();
+        assertThat(result.text()).isEmpty();
         assertThat(result.err()).startsWith("ERROR: barman must run as user 'barman' (barman_user in " + config
                 + "), not as 'postgres'");
         assertThat(result.err().lines()).hasSize(1);
@@ -159,7 +137,7 @@ class DistributionIT {
         Files.writeString(config, "[barman]\nbarman_home = " + work.resolve("umask-home") + "\nbarman_user = "
                 + System.getProperty("user.name") + "\n[main]\nconninfo = host=pg\n");
         List<String> command = List.of("sh", "-c", "umask 022 && PATH=" + bin + ":$PATH exec \"$0\" \"$@\"",
-                distribution.resolve("bin/barman").toString(), "-c", config.toString(), "diagnose");
+                distribution.barman().toString(), "-c", config.toString(), "diagnose");
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor()).isZero();
@@ -171,7 +149,7 @@ class DistributionIT {
     void errorsAreOneLineWithANonZeroExit() throws Exception {
         Path bad = work.resolve("bad.conf");
         Files.writeString(bad, "[barman]\nbarman_user = root\n[main]\nconninfo = h\nimmediate_checkpoint = maybe\n");
-        Result result = run(List.of(), "-c", bad.toString(), "list-server");
+        ProcessRun result = run(List.of(), "-c", bad.toString(), "list-server");
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.err()).isEqualTo("ERROR: " + bad + " [main] immediate_checkpoint: invalid value 'maybe' "
                 + "(not a boolean): expected a boolean\n");
@@ -179,8 +157,8 @@ class DistributionIT {
 
     @Test
     void theVersionIsPrinted() throws Exception {
-        Result result = run(List.of(), "--version");
+        ProcessRun result = run(List.of(), "--version");
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).matches("Barman for Java \\d+\\.\\d+\\.\\d+.*\n");
+        assertThat(result.text()).matches("Barman for Java \\d+\\.\\d+\\.\\d+.*\n");
     }
 }

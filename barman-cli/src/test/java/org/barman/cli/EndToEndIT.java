@@ -1,22 +1,18 @@
 package org.barman.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.barman.api.support.OwnerOnly;
 import org.barman.testkit.PostgresCluster;
+import org.barman.testkit.TempFolders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,27 +26,14 @@ import org.junit.jupiter.api.Test;
 class EndToEndIT {
 
     static Path work;
-    static Path distribution;
+    static BuiltDistribution distribution;
     static Path config;
     static PostgresCluster pg;
 
-    record Result(int exitCode, byte[] out, String err) {
-        String text() {
-            return new String(out, StandardCharsets.UTF_8);
-        }
-    }
-
     @BeforeAll
     static void setUp() throws Exception {
-        String property = System.getProperty("barman.distribution");
-        if (property == null || !Files.isExecutable(Path.of(property, "bin", "barman"))) {
-            fail("system property barman.distribution must name the built distribution (run mvn verify)");
-        }
-        assertThat(System.getProperty("user.name")).as("this test runs Barman as postgres: it needs root")
-                .isEqualTo("root");
         work = Files.createTempDirectory("barman-e2e");
-        distribution = work.resolve("dist");
-        DistributionIT.copyTree(Path.of(property), distribution);
+        distribution = BuiltDistribution.copyForPostgres(work.resolve("dist"));
         Path incoming = work.resolve("home/main/incoming");
         OwnerOnly.createFolders(incoming);
         PostgresCluster.grantToClusterUser(work);
@@ -64,36 +47,21 @@ class EndToEndIT {
     }
 
     @AfterAll
-    static void tearDown() throws IOException {
+    static void tearDown() {
         if (pg != null) {
             pg.close();
         }
-        if (work != null) {
-            try (Stream<Path> paths = Files.walk(work)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
-        }
+        TempFolders.deleteRecursively(work);
     }
 
-    static Result barman(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("runuser", "-u", "postgres", "--",
-                distribution.resolve("bin/barman").toString(), "-c", config.toString()));
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(work, "out", ".bin");
-        Path err = Files.createTempFile(work, "err", ".txt");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .start();
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("barman " + String.join(" ", args)).isTrue();
-        Result result = new Result(process.exitValue(), Files.readAllBytes(out), Files.readString(err));
-        Files.delete(out);
-        Files.delete(err);
-        return result;
+    static ProcessRun barman(String... args) throws Exception {
+        return ProcessRun.of(distribution.asPostgres(config, List.of(args)), work, Duration.ofMinutes(5));
     }
 
     static void archiveUpTo(String wal) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (true) {
-            Result cron = barman("-q", "cron");
+            ProcessRun cron = barman("-q", "cron");
             assertThat(cron.exitCode()).as(cron.err()).isZero();
             Path xlogDb = work.resolve("home/main/wals/xlog.db");
             if (Files.exists(xlogDb) && Files.readString(xlogDb).contains(wal + "\t")) {
@@ -107,19 +75,19 @@ class EndToEndIT {
     @Test
     void checkBackupListShowGetWalAndRecoverToARestorePointWithGetWal() throws Exception {
         archiveUpTo(pg.queryValue("SELECT pg_walfile_name(pg_switch_wal())"));
-        Result check = barman("check", "main");
+        ProcessRun check = barman("check", "main");
         assertThat(check.exitCode()).as(check.text() + check.err()).isZero();
         assertThat(check.text()).startsWith("Server main:\n\tPostgreSQL: OK");
-        Result nagios = barman("check", "--nagios", "all");
+        ProcessRun nagios = barman("check", "--nagios", "all");
         assertThat(nagios.text()).startsWith("BARMAN OK - Ready to serve the Espresso backup for 1 server");
 
-        Result backup = barman("backup", "--wait", "--immediate-checkpoint", "main");
+        ProcessRun backup = barman("backup", "--wait", "--immediate-checkpoint", "main");
         assertThat(backup.exitCode()).as(backup.err()).isZero();
         assertThat(backup.text()).containsPattern("Backup \\d{8}T\\d{6} of server main: DONE");
-        Result list = barman("list-backup", "main");
+        ProcessRun list = barman("list-backup", "main");
         assertThat(list.text().lines()).isNotEmpty().allSatisfy(line -> assertThat(line).matches(
                 "main \\d{8}T\\d{6} - \\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4} - Size: .* - WAL Size: .*"));
-        Result show = barman("show-backup", "main", "latest");
+        ProcessRun show = barman("show-backup", "main", "latest");
         assertThat(show.text()).contains("Status").contains("DONE");
         assertThat(work.resolve("home/barman.log")).content()
                 .containsPattern("\\[\\d+\\] org\\.barman\\.core\\.backup\\.BackupExecutor INFO: Starting backup");
@@ -135,20 +103,20 @@ class EndToEndIT {
         String last = pg.queryValue("SELECT pg_walfile_name(pg_switch_wal())");
         archiveUpTo(last);
 
-        Result wal = barman("get-wal", "main", last);
+        ProcessRun wal = barman("get-wal", "main", last);
         assertThat(wal.exitCode()).as(wal.err()).isZero();
         assertThat(wal.out()).hasSize(16 * 1024 * 1024);
-        Result missing = barman("get-wal", "main", "0000000100000000000000FF");
+        ProcessRun missing = barman("get-wal", "main", "0000000100000000000000FF");
         assertThat(missing.exitCode()).isNotZero();
         assertThat(missing.out()).isEmpty();
         assertThat(missing.err()).isEqualTo("ERROR: WAL file 0000000100000000000000FF is not in the archive of "
                 + "server main\n");
 
         Path destination = work.resolve("recovered");
-        Result recover = barman("recover", "--get-wal", "--target-name", "e2e-point", "--target-action", "promote",
+        ProcessRun recover = barman("recover", "--get-wal", "--target-name", "e2e-point", "--target-action", "promote",
                 "main", "latest", destination.toString());
         assertThat(recover.exitCode()).as(recover.err()).isZero();
-        assertThat(recover.text()).contains("restore_command = " + distribution.resolve("bin/barman") + " -c "
+        assertThat(recover.text()).contains("restore_command = " + distribution.barman() + " -c "
                 + config + " -q get-wal main %f > %p");
         assertThat(destination.resolve("barman_wal")).doesNotExist();
         try (PostgresCluster copy = PostgresCluster.startExisting(destination, 15, Map.of())) {
@@ -162,7 +130,7 @@ class EndToEndIT {
         String wal = pg.queryValue("SELECT pg_walfile_name(pg_switch_wal())");
         archiveUpTo(wal);
 
-        Result backup = asRoot("backup", "main");
+        ProcessRun backup = asRoot("backup", "main");
         assertThat(backup.exitCode()).as(backup.err()).isZero();
         java.util.regex.Matcher id = java.util.regex.Pattern.compile("Backup (\\d{8}T\\d{6}) of server main")
                 .matcher(backup.text());
@@ -172,10 +140,10 @@ class EndToEndIT {
         assertThat(Files.getOwner(folder.resolve("backup.info")).getName()).isEqualTo("postgres");
         assertThat(Files.getOwner(work.resolve("home/barman.log")).getName()).isEqualTo("postgres");
 
-        Result got = asRoot("get-wal", "main", wal);
+        ProcessRun got = asRoot("get-wal", "main", wal);
         assertThat(got.exitCode()).as(got.err()).isZero();
         assertThat(got.out()).hasSize(16 * 1024 * 1024);
-        Result missing = asRoot("get-wal", "main", "0000000100000000000000FE");
+        ProcessRun missing = asRoot("get-wal", "main", "0000000100000000000000FE");
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.out()).isEmpty();
         assertThat(missing.err()).isEqualTo("ERROR: WAL file 0000000100000000000000FE is not in the archive of "
@@ -183,25 +151,16 @@ class EndToEndIT {
 
         var diagnosis = new com.fasterxml.jackson.databind.ObjectMapper().readTree(asRoot("diagnose").text());
         assertThat(diagnosis.at("/global/system_info/user").asText()).isEqualTo("postgres");
-        Result usage = asRoot("list-backup");
+        ProcessRun usage = asRoot("list-backup");
         assertThat(usage.exitCode()).isEqualTo(2);
         assertThat(usage.err()).startsWith("ERROR: Missing required parameter: 'SERVER'");
     }
 
     /** Runs the distribution's bin/barman as root, which hands the command to barman_user (postgres). */
-    static Result asRoot(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(distribution.resolve("bin/barman").toString(), "-c",
-                config.toString()));
+    static ProcessRun asRoot(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(distribution.barman().toString(), "-c", config.toString()));
         command.addAll(List.of(args));
-        Path out = Files.createTempFile(work, "out", ".bin");
-        Path err = Files.createTempFile(work, "err", ".txt");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .start();
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("barman " + String.join(" ", args)).isTrue();
-        Result result = new Result(process.exitValue(), Files.readAllBytes(out), Files.readString(err));
-        Files.delete(out);
-        Files.delete(err);
-        return result;
+        return ProcessRun.of(command, work, Duration.ofMinutes(5));
     }
 
     @Test
@@ -214,7 +173,7 @@ class EndToEndIT {
             Files.createDirectories(work.resolve("home/main/base"));
             PostgresCluster.grantToClusterUser(work.resolve("home"));
             long before = Files.list(work.resolve("home/main/base")).count();
-            Result result = barman("backup", "all");
+            ProcessRun result = barman("backup", "all");
             assertThat(result.exitCode()).isEqualTo(1);
             assertThat(result.err()).contains("ERROR: cannot connect to PostgreSQL of server broken");
             assertThat(result.text()).contains("Starting backup of server broken")
@@ -229,8 +188,7 @@ class EndToEndIT {
     void aSecondBackupOfTheSameServerFailsAtOnceNamingThePid() throws Exception {
         Files.writeString(config, Files.readString(config) + "bandwidth_limit = 2000\n");
         try {
-            List<String> command = List.of("runuser", "-u", "postgres", "--",
-                    distribution.resolve("bin/barman").toString(), "-c", config.toString(), "-q", "backup", "main");
+            List<String> command = distribution.asPostgres(config, List.of("-q", "backup", "main"));
             Path lock = work.resolve("home/.main-backup.lock");
             String before = Files.exists(lock) ? Files.readString(lock) : "";
             Process first = new ProcessBuilder(command).redirectErrorStream(true)
@@ -241,7 +199,7 @@ class EndToEndIT {
                 Thread.sleep(50);
             }
             String holder = Files.readString(lock).strip();
-            Result second = barman("backup", "main");
+            ProcessRun second = barman("backup", "main");
             first.destroy();
             first.waitFor(60, TimeUnit.SECONDS);
             assertThat(second.exitCode()).isNotZero();

@@ -7,10 +7,8 @@ import static java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE;
 import static java.nio.file.attribute.PosixFilePermission.OTHERS_READ;
 import static java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -18,14 +16,13 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.barman.testkit.PostgresCluster;
+import org.barman.testkit.TempFolders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,26 +40,16 @@ class FilesReadableByOtherUsersIT {
             GROUP_EXECUTE, OTHERS_READ, OTHERS_WRITE, OTHERS_EXECUTE);
 
     static Path work;
-    static Path distribution;
+    static BuiltDistribution distribution;
     static Path home;
     static Path logFile;
     static Path config;
     static PostgresCluster pg;
 
-    record Result(int exitCode, String out, String err) {
-    }
-
     @BeforeAll
     static void setUp() throws Exception {
-        String property = System.getProperty("barman.distribution");
-        if (property == null || !Files.isExecutable(Path.of(property, "bin", "barman"))) {
-            fail("system property barman.distribution must name the built distribution (run mvn verify)");
-        }
-        assertThat(System.getProperty("user.name")).as("this test runs Barman as postgres: it needs root")
-                .isEqualTo("root");
         work = Files.createTempDirectory("barman-modes");
-        distribution = work.resolve("dist");
-        DistributionIT.copyTree(Path.of(property), distribution);
+        distribution = BuiltDistribution.copyForPostgres(work.resolve("dist"));
         home = work.resolve("home");
         logFile = work.resolve("log/barman.log");
         Path incoming = home.resolve("main/incoming");
@@ -77,40 +64,29 @@ class FilesReadableByOtherUsersIT {
     }
 
     @AfterAll
-    static void tearDown() throws IOException {
+    static void tearDown() {
         if (pg != null) {
             pg.close();
         }
-        if (work != null) {
-            try (Stream<Path> paths = Files.walk(work)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
-        }
+        TempFolders.deleteRecursively(work);
     }
 
     /** Runs the command line as postgres, with {@code umask 022}, through {@code java} itself. */
-    static Result barmanUnderUmask022(String... args) throws Exception {
+    static ProcessRun barmanUnderUmask022(String... args) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
+        Path lib = distribution.folder().resolve("lib");
+        Path plugins = distribution.folder().resolve("plugins");
         List<String> command = new ArrayList<>(List.of("runuser", "-u", "postgres", "--", "sh", "-c",
-                "umask 022; exec \"$@\"", "sh", java, "-cp", distribution.resolve("lib") + "/*:"
-                        + distribution.resolve("plugins") + "/*", "org.barman.cli.Main", "-c", config.toString()));
+                "umask 022; exec \"$@\"", "sh", java, "-cp", lib + "/*:" + plugins + "/*", "org.barman.cli.Main",
+                "-c", config.toString()));
         command.addAll(List.of(args));
-        Path out = Files.createTempFile(work, "out", ".txt");
-        Path err = Files.createTempFile(work, "err", ".txt");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .start();
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("barman " + String.join(" ", args)).isTrue();
-        Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
-        Files.delete(out);
-        Files.delete(err);
-        return result;
+        return ProcessRun.of(command, work, Duration.ofMinutes(5));
     }
 
     static void archiveUpTo(String wal) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (true) {
-            Result cron = barmanUnderUmask022("-q", "cron");
+            ProcessRun cron = barmanUnderUmask022("-q", "cron");
             assertThat(cron.exitCode()).as(cron.err()).isZero();
             Path xlogDb = home.resolve("main/wals/xlog.db");
             if (Files.exists(xlogDb) && Files.readString(xlogDb).contains(wal + "\t")) {
@@ -146,7 +122,7 @@ class FilesReadableByOtherUsersIT {
         barmanUnderUmask022("cron");
         barmanUnderUmask022("check", "main");
         archiveUpTo(pg.queryValue("SELECT pg_walfile_name(pg_switch_wal())"));
-        Result backup = barmanUnderUmask022("backup", "--wait", "--immediate-checkpoint", "main");
+        ProcessRun backup = barmanUnderUmask022("backup", "--wait", "--immediate-checkpoint", "main");
         assertThat(backup.exitCode()).as(backup.err()).isZero();
         archiveUpTo(pg.queryValue("SELECT pg_walfile_name(pg_switch_wal())"));
         assertThat(home.resolve("main/wals/xlog.db")).content().contains("\tgzip\n");
@@ -162,14 +138,14 @@ class FilesReadableByOtherUsersIT {
 
     @Test
     void checkFailsWhenOtherUsersCanEnterBarmanHome() throws Exception {
-        Result check = barmanUnderUmask022("check", "main");
-        assertThat(check.out()).contains("\tbarman_home permissions: OK\n");
+        ProcessRun check = barmanUnderUmask022("check", "main");
+        assertThat(check.text()).contains("\tbarman_home permissions: OK\n");
 
         Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-x--x"));
         try {
-            Result open = barmanUnderUmask022("check", "main");
+            ProcessRun open = barmanUnderUmask022("check", "main");
             assertThat(open.exitCode()).isNotZero();
-            assertThat(open.out()).contains("\tbarman_home permissions: FAILED (" + home + " is rwxr-x--x: group "
+            assertThat(open.text()).contains("\tbarman_home permissions: FAILED (" + home + " is rwxr-x--x: group "
                     + "and other users can read or enter it, and reach every backup and WAL file it holds: "
                     + "chmod 700 " + home + ")\n");
         } finally {

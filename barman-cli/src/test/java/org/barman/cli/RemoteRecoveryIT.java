@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import org.barman.api.BackupInfo;
 import org.barman.api.BackupStatus;
@@ -25,6 +23,7 @@ import org.barman.core.recovery.RecoveryReport;
 import org.barman.core.recovery.RecoveryTarget;
 import org.barman.testkit.PostgresCluster;
 import org.barman.testkit.SshServer;
+import org.barman.testkit.TempFolders;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -104,9 +103,7 @@ class RemoteRecoveryIT {
                         .hasMessageContaining("is not empty");
             }
         } finally {
-            try (Stream<Path> paths = Files.walk(root)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
+            TempFolders.deleteRecursively(root);
         }
     }
 }

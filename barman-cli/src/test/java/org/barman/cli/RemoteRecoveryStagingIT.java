@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -22,6 +21,7 @@ import org.barman.core.recovery.RecoveryReport;
 import org.barman.core.recovery.RecoveryTarget;
 import org.barman.testkit.PostgresCluster;
 import org.barman.testkit.SshServer;
+import org.barman.testkit.TempFolders;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,9 +79,7 @@ class RemoteRecoveryStagingIT {
                 }
             }
         } finally {
-            try (Stream<Path> paths = Files.walk(root)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
+            TempFolders.deleteRecursively(root);
         }
     }
 }

@@ -1,21 +1,17 @@
 package org.barman.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.barman.api.support.OwnerOnly;
 import org.barman.testkit.PostgresCluster;
+import org.barman.testkit.TempFolders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,23 +24,13 @@ import org.junit.jupiter.api.Test;
 class UnixSocketBackupIT {
 
     static Path work;
-    static Path distribution;
+    static BuiltDistribution distribution;
     static PostgresCluster pg;
-
-    record Result(int exitCode, String out, String err) {
-    }
 
     @BeforeAll
     static void setUp() throws Exception {
-        String property = System.getProperty("barman.distribution");
-        if (property == null || !Files.isExecutable(Path.of(property, "bin", "barman"))) {
-            fail("system property barman.distribution must name the built distribution (run mvn verify)");
-        }
-        assertThat(System.getProperty("user.name")).as("this test runs Barman as postgres: it needs root")
-                .isEqualTo("root");
         work = Files.createTempDirectory("barman-socket-it");
-        distribution = work.resolve("dist");
-        DistributionIT.copyTree(Path.of(property), distribution);
+        distribution = BuiltDistribution.copyForPostgres(work.resolve("dist"));
         Path socketIncoming = OwnerOnly.createFolders(work.resolve("home/socket/incoming"));
         Path pghostIncoming = OwnerOnly.createFolders(work.resolve("home/pghost/incoming"));
         PostgresCluster.grantToClusterUser(work);
@@ -55,15 +41,11 @@ class UnixSocketBackupIT {
     }
 
     @AfterAll
-    static void tearDown() throws IOException {
+    static void tearDown() {
         if (pg != null) {
             pg.close();
         }
-        if (work != null) {
-            try (Stream<Path> paths = Files.walk(work)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
-        }
+        TempFolders.deleteRecursively(work);
     }
 
     @Test
@@ -85,24 +67,24 @@ class UnixSocketBackupIT {
         Path wrong = work.resolve("not-the-socket-folder");
         Files.createDirectories(wrong);
         Path config = config("wrong", "host=" + wrong + " port=" + pg.port() + " user=postgres dbname=postgres");
-        Result check = barman(config, Map.of(), "check", "wrong");
+        ProcessRun check = barman(config, Map.of(), "check", "wrong");
         assertThat(check.exitCode()).isNotZero();
         String socket = wrong.resolve(".s.PGSQL." + pg.port()).toString();
-        assertThat(check.out().lines().filter(line -> line.contains("PostgreSQL:")))
+        assertThat(check.text().lines().filter(line -> line.contains("PostgreSQL:")))
                 .singleElement().asString().contains("FAILED").contains(socket + ": No such file or directory");
-        assertThat((check.out() + check.err()).lines().filter(line -> line.contains(socket))).hasSize(1);
+        assertThat((check.text() + check.err()).lines().filter(line -> line.contains(socket))).hasSize(1);
     }
 
     private static void checkAndBackUp(Path config, String server, Map<String, String> environment)
             throws Exception {
         archiveUpTo(config, server, environment, pg.queryValue("SELECT pg_walfile_name(pg_switch_wal())"));
-        Result check = barman(config, environment, "check", server);
-        assertThat(check.exitCode()).as(check.out() + check.err()).isZero();
-        assertThat(check.out()).startsWith("Server " + server + ":\n\tPostgreSQL: OK");
+        ProcessRun check = barman(config, environment, "check", server);
+        assertThat(check.exitCode()).as(check.text() + check.err()).isZero();
+        assertThat(check.text()).startsWith("Server " + server + ":\n\tPostgreSQL: OK");
 
-        Result backup = barman(config, environment, "backup", "--wait", "--immediate-checkpoint", server);
-        assertThat(backup.exitCode()).as(backup.out() + backup.err()).isZero();
-        assertThat(backup.out()).containsPattern("Backup \\d{8}T\\d{6} of server " + server + ": DONE");
+        ProcessRun backup = barman(config, environment, "backup", "--wait", "--immediate-checkpoint", server);
+        assertThat(backup.exitCode()).as(backup.text() + backup.err()).isZero();
+        assertThat(backup.text()).containsPattern("Backup \\d{8}T\\d{6} of server " + server + ": DONE");
         assertThat(pg.queryValue("select count(*) from pg_hba_file_rules where type <> 'local'")).isEqualTo("0");
     }
 
@@ -120,27 +102,18 @@ class UnixSocketBackupIT {
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         Path xlogDb = work.resolve("home/" + server + "/wals/xlog.db");
         while (!Files.exists(xlogDb) || !Files.readString(xlogDb).contains(wal + "\t")) {
-            Result cron = barman(config, environment, "-q", "cron");
+            ProcessRun cron = barman(config, environment, "-q", "cron");
             assertThat(cron.exitCode()).as(cron.err()).isZero();
             assertThat(System.nanoTime()).as("WAL " + wal + " archived").isLessThan(deadline);
             Thread.sleep(200);
         }
     }
 
-    private static Result barman(Path config, Map<String, String> environment, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("runuser", "-u", "postgres", "--",
-                distribution.resolve("bin/barman").toString(), "-c", config.toString()));
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(work, "out", ".txt");
-        Path err = Files.createTempFile(work, "err", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    private static ProcessRun barman(Path config, Map<String, String> environment, String... args)
+            throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(distribution.asPostgres(config, List.of(args)));
         builder.environment().keySet().removeIf(name -> name.startsWith("PG"));
         builder.environment().putAll(environment);
-        Process process = builder.start();
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("barman " + String.join(" ", args)).isTrue();
-        Result result = new Result(process.exitValue(), Files.readString(out), Files.readString(err));
-        Files.delete(out);
-        Files.delete(err);
-        return result;
+        return ProcessRun.of(builder, work, Duration.ofMinutes(5));
     }
 }

@@ -10,8 +10,8 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 
-/** Creates the test kit's temporary folders under java.io.tmpdir and removes them. */
-final class TempFolders {
+/** Creates the test kit's temporary folders under java.io.tmpdir and removes them, and any test's work folder. */
+public final class TempFolders {
 
     private TempFolders() {
     }
@@ -27,7 +27,14 @@ final class TempFolders {
         }
     }
 
-    static void deleteRecursively(Path root) {
+    /**
+     * Deletes a folder and everything under it, without following symbolic links; does nothing when the folder is
+     * missing or {@code null} (a set-up that failed before creating it).
+     *
+     * @param root the folder to delete
+     * @throws UncheckedIOException when something under it cannot be deleted
+     */
+    public static void deleteRecursively(Path root) {
         if (root == null || !Files.exists(root)) {
             return;
         }

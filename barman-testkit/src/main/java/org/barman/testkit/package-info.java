@@ -12,6 +12,7 @@
  *   <li>{@link org.barman.testkit.SshServer}: a real OpenSSH {@code sshd} with throw-away keys.</li>
  *   <li>{@link org.barman.testkit.FailingFileSystem}: a real ext4 (loop device on a small tmpfs) whose data writes
  *       fail on their way to the disk, for the handling of fsync errors.</li>
+ *   <li>{@link org.barman.testkit.TempFolders}: removes a test's work folder and everything in it.</li>
  * </ul>
  *
  * <p>Nothing here is mocked: these classes run {@code initdb}, {@code postgres} and {@code sshd}. A JVM
