@@ -42,7 +42,9 @@ final class ReceiverSession {
     private boolean streamed;
 
     /**
-     * What the receiver has on disk and reported, across sessions, for messages.
+     * The furthest position the receiver has had on disk and reported, across sessions: a new connection starts
+     * again at the start of the segment it resumes, and a new timeline at the start of the segment where it
+     * begins, so the positions the stream reports may go back; the listener hears only new ones.
      */
     static final class Progress {
         private Lsn flushed;
@@ -51,8 +53,12 @@ final class ReceiverSession {
             return flushed;
         }
 
-        void flushed(Lsn position) {
+        boolean advance(Lsn position) {
+            if (flushed != null && position.compareTo(flushed) <= 0) {
+                return false;
+            }
             flushed = position;
+            return true;
         }
     }
 
@@ -369,8 +375,9 @@ final class ReceiverSession {
 
         @Override
         public void flushed(Lsn position) {
-            progress.flushed(position);
-            listener.flushed(position);
+            if (progress.advance(position)) {
+                listener.flushed(position);
+            }
         }
 
         @Override
