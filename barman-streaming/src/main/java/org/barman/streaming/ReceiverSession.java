@@ -1,5 +1,6 @@
 package org.barman.streaming;
 
+import java.net.SocketTimeoutException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -333,6 +334,11 @@ final class ReceiverSession {
         }
         if (UNDEFINED_OBJECT.equals(state) && job.slotName() != null) {
             return missingSlot();
+        }
+        if (e.getCause() instanceof SocketTimeoutException) {
+            return new ConnectionLost("the server stopped sending for " + STREAM_READ_TIMEOUT_MILLIS / 1000 + " s "
+                    + "in the middle of the stream (a network failure, or the end of the timeline after the "
+                    + "server's promotion)", e);
         }
         return new ConnectionLost(firstLine(e.getMessage()), e);
     }

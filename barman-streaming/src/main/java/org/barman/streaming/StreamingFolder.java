@@ -191,11 +191,14 @@ final class StreamingFolder {
         WalSegmentName next = file.segment().next(segmentSize);
         WalSegmentName nextPartial = partialOf(next);
         FileChannel nextChannel = null;
-        try {
-            boolean nextExists = Files.exists(resolve(nextPartial), LinkOption.NOFOLLOW_LINKS);
-            if (openNext && !nextExists) {
+        if (openNext && !Files.exists(resolve(nextPartial), LinkOption.NOFOLLOW_LINKS)) {
+            try {
                 nextChannel = createFull(tempPath(nextPartial), segmentSize);
+            } catch (IOException e) {
+                throw failure("create", nextPartial, e);
             }
+        }
+        try {
             Files.move(file.path(), resolve(file.segment()), StandardCopyOption.ATOMIC_MOVE);
             sync();
             if (nextChannel != null) {
