@@ -122,7 +122,8 @@ final class SegmentFile implements AutoCloseable {
                         + "server sends: they differ at " + where + " (offset " + (offset + i) + "). The server's "
                         + "WAL is not the WAL an earlier receive-wal wrote there (a server restored from a backup on "
                         + "the same timeline, or another cluster?). Check streaming_conninfo; to keep the file, move "
-                        + "it away, then run 'barman receive-wal --reset' to start again at the server's position");
+                        + "it away, then run 'barman receive-wal --reset " + folder.server() + "' to start again at "
+                        + "the server's position");
             }
         }
     }

@@ -57,6 +57,10 @@ final class StreamingFolder {
         return directory;
     }
 
+    String server() {
+        return server;
+    }
+
     Path resolve(WalSegmentName name) {
         return directory.resolve(name.fileName());
     }
