@@ -16,6 +16,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.barman.api.BarmanException;
 import org.barman.api.Lsn;
@@ -31,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * each timeline streamed. Files are created {@code rw-------} under a {@code .tmp} name, made durable, then renamed,
  * and the folder is fsynced after each rename.
  *
+ * <p>The next segment's file is prepared (created and filled with zeros) on a thread of its own while the current
+ * one is received, so that completing a segment costs the stream two renames rather than writing a segment of
+ * zeros; the receiver {@link #close() closes} the folder to remove an unused one.
+ *
  * <p>Each method that writes throws {@link FolderFailure} naming the folder and the file when the file system
  * refuses.
  */
@@ -43,6 +51,12 @@ final class StreamingFolder {
     private final Path directory;
     private final String server;
     private final ByteBuffer zeros = ByteBuffer.allocateDirect(ZEROS);
+    private ExecutorService preparer;
+    private Prepared prepared;
+
+    /** A next segment's file being created under its temporary name. */
+    private record Prepared(WalSegmentName partial, Future<FileChannel> channel) {
+    }
 
     /**
      * @param directory the folder
@@ -158,6 +172,7 @@ final class StreamingFolder {
                     }
                     long contentEnd = contentEnd(channel, segmentSize);
                     LOG.debug("resuming {}: it holds {} bytes of WAL", path, contentEnd);
+                    prepareNext(segment, segmentSize);
                     return new SegmentFile(this, segment, start, segmentSize, channel, contentEnd);
                 } catch (IOException | RuntimeException e) {
                     closeQuietly(channel);
@@ -165,10 +180,11 @@ final class StreamingFolder {
                 }
             }
             Path temp = tempPath(partial);
-            FileChannel channel = createFull(temp, segmentSize);
+            FileChannel channel = takePrepared(partial, segmentSize);
             try {
                 Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE);
                 sync();
+                prepareNext(segment, segmentSize);
                 return new SegmentFile(this, segment, start, segmentSize, channel, 0);
             } catch (IOException | RuntimeException e) {
                 closeQuietly(channel);
@@ -197,7 +213,7 @@ final class StreamingFolder {
         FileChannel nextChannel = null;
         if (openNext && !Files.exists(resolve(nextPartial), LinkOption.NOFOLLOW_LINKS)) {
             try {
-                nextChannel = createFull(tempPath(nextPartial), segmentSize);
+                nextChannel = takePrepared(nextPartial, segmentSize);
             } catch (IOException e) {
                 throw failure("create", nextPartial, e);
             }
@@ -208,6 +224,7 @@ final class StreamingFolder {
             if (nextChannel != null) {
                 Files.move(tempPath(nextPartial), resolve(nextPartial), StandardCopyOption.ATOMIC_MOVE);
                 sync();
+                prepareNext(next, segmentSize);
                 return new SegmentFile(this, next, next.startLsn(segmentSize), segmentSize, nextChannel, 0);
             }
         } catch (IOException e) {
@@ -218,6 +235,77 @@ final class StreamingFolder {
             throw e;
         }
         return openNext ? open(next, segmentSize) : null;
+    }
+
+    /**
+     * Ends the folder's use by a receiver: an unused prepared file is removed and the preparing thread stops.
+     */
+    void close() {
+        discardPrepared();
+        if (preparer != null) {
+            preparer.shutdownNow();
+            preparer = null;
+        }
+    }
+
+    private void prepareNext(WalSegmentName segment, long segmentSize) {
+        WalSegmentName nextPartial = partialOf(segment.next(segmentSize));
+        if (prepared != null && prepared.partial().equals(nextPartial)) {
+            return;
+        }
+        discardPrepared();
+        if (preparer == null) {
+            preparer = Executors.newSingleThreadExecutor(task -> {
+                Thread thread = new Thread(task, "barman-receive-wal-prepare");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        Path temp = tempPath(nextPartial);
+        prepared = new Prepared(nextPartial, preparer.submit(() -> createFull(temp, segmentSize)));
+    }
+
+    /**
+     * @return the channel of the file prepared under the temporary name of {@code partial}, or of one created now
+     */
+    private FileChannel takePrepared(WalSegmentName partial, long segmentSize) throws IOException {
+        if (prepared == null || !prepared.partial().equals(partial)) {
+            discardPrepared();
+            return createFull(tempPath(partial), segmentSize);
+        }
+        Future<FileChannel> channel = prepared.channel();
+        prepared = null;
+        try {
+            return channel.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("preparing " + partial + " failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while preparing " + partial);
+        }
+    }
+
+    private void discardPrepared() {
+        if (prepared == null) {
+            return;
+        }
+        Prepared unused = prepared;
+        prepared = null;
+        try {
+            closeQuietly(unused.channel().get());
+        } catch (ExecutionException e) {
+            LOG.debug("preparing {} failed; it is not needed", unused.partial(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            Files.deleteIfExists(tempPath(unused.partial()));
+        } catch (IOException e) {
+            LOG.debug("removing the unused {}", tempPath(unused.partial()), e);
+        }
     }
 
     /**

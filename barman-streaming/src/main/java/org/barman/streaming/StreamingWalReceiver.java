@@ -37,6 +37,14 @@ public final class StreamingWalReceiver implements WalReceiver {
     public void receive(WalReceiverJob job, WalReceiverListener listener) {
         StreamingFolder folder = new StreamingFolder(job.directory(), job.server());
         folder.prepare();
+        try {
+            receive(job, listener, folder);
+        } finally {
+            folder.close();
+        }
+    }
+
+    private static void receive(WalReceiverJob job, WalReceiverListener listener, StreamingFolder folder) {
         ReceiverSession.Progress progress = new ReceiverSession.Progress();
         boolean reset = job.reset();
         Duration wait = FIRST_WAIT;

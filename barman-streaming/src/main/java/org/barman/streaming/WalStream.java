@@ -24,11 +24,18 @@ import org.slf4j.LoggerFactory;
  * loop sees a new message as soon as it arrives and can check for a stop request and the status interval while the
  * server is idle.
  *
- * <p><b>Flushing.</b> Received WAL is fsynced, then reported as flushed at once, when the server has sent all it has
- * (the message ends at the server's WAL end) unless the previous fsync was less than {@link #FLUSH_GAP} ago, when
- * nothing more arrives, when {@link #MAX_UNFLUSHED} bytes wait, when a segment is complete, and before any answer
- * the server asks for. Under load the fsyncs thus take in all the WAL read meanwhile, one per batch rather than one
- * per message; when the server is quiet a commit waits only for the fsync of its own WAL.
+ * <p><b>Flushing.</b> Received WAL is fsynced, then reported as flushed at once:
+ * <ul>
+ * <li>when a message ends at the server's WAL end (the server has sent all it has), unless the previous fsync ended
+ * less than its own duration (at most {@link #FLUSH_GAP}) ago;
+ * <li>when nothing more arrives;
+ * <li>when a segment is complete, and before any answer the server asks for;
+ * <li>while the receiver is less than a segment behind the server, when {@link #MAX_UNFLUSHED} bytes wait.
+ * </ul>
+ * Under load the fsyncs thus take in all the WAL read meanwhile, one per batch rather than one per message, and the
+ * receiver reads at least as long as it waits for the disk; when the server is quiet a commit waits only for the
+ * fsync of its own WAL; and a receiver catching up from far behind, which no commit waits for, fsyncs once per
+ * segment, as {@code pg_receivewal} does.
  *
  * <p><b>Liveness.</b> Every status interval the receiver reports and asks the server to answer; a server silent for
  * the status interval plus {@link #ANSWER_GRACE} is taken as gone. A server that ended the stream with a command
@@ -49,7 +56,10 @@ final class WalStream {
 
     /** The most WAL received but not yet fsynced. */
     static final long MAX_UNFLUSHED = 1024 * 1024;
-    /** The shortest time between two fsyncs while the server keeps sending. */
+    /**
+     * The longest pause between two fsyncs while the server keeps sending: the pause is as long as the last fsync
+     * took, up to this, so that the receiver reads at least as long as it waits for the disk.
+     */
     static final Duration FLUSH_GAP = Duration.ofMillis(1);
     /** How long, beyond the status interval, the server may take to answer. */
     static final Duration ANSWER_GRACE = Duration.ofSeconds(5);
@@ -75,6 +85,7 @@ final class WalStream {
     private Lsn reportedFlush;
     private long lastReport;
     private long lastFlush;
+    private long lastFlushDuration;
     private long lastMessage;
     private long lastStopCheck;
 
@@ -208,9 +219,9 @@ final class WalStream {
                 completeSegment();
             }
         }
-        long now = System.nanoTime();
-        boolean caughtUp = data.end().compareTo(data.serverEnd()) >= 0;
-        if (written.minus(flushed) >= MAX_UNFLUSHED || (caughtUp && now - lastFlush >= flushGapNanos)) {
+        long behind = data.serverEnd().minus(written);
+        if (behind <= 0 ? System.nanoTime() - lastFlush >= Math.min(lastFlushDuration, flushGapNanos)
+                : behind <= segmentSize && written.minus(flushed) >= MAX_UNFLUSHED) {
             flush(true);
         }
     }
@@ -239,9 +250,11 @@ final class WalStream {
      */
     private void flush(boolean reportIfNew) throws SQLException {
         if (written.compareTo(flushed) > 0) {
+            long start = System.nanoTime();
             file.sync();
             flushed = written;
             lastFlush = System.nanoTime();
+            lastFlushDuration = lastFlush - start;
         }
         if (reportIfNew && (flushed.compareTo(reportedFlush) > 0 || written.compareTo(reportedWrite) > 0)) {
             report(false);

@@ -103,6 +103,20 @@ class StreamingFolderTest {
     }
 
     @Test
+    void theNextSegmentIsPreparedAheadAndAnUnusedOneIsRemovedAtTheEnd() throws IOException {
+        StreamingFolder folder = folder();
+        SegmentFile file = folder.open(WalSegmentName.parse("000000010000000000000003"), SIZE);
+        file.close();
+
+        folder.close();
+
+        try (var entries = Files.list(work.resolve("streaming"))) {
+            assertThat(entries.map(p -> p.getFileName().toString()))
+                    .containsExactly("000000010000000000000003.partial");
+        }
+    }
+
+    @Test
     void theLastSegmentOfATimelineOpensNoNextOne() {
         StreamingFolder folder = folder();
         SegmentFile file = folder.open(WalSegmentName.parse("000000010000000000000003"), SIZE);
