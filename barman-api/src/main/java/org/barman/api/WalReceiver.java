@@ -19,6 +19,10 @@ package org.barman.api;
  * server ({@code synchronous_standby_names} naming its {@code application_name}) returns a commit only once the
  * WAL is on Barman's disk;
  * <li>it follows the server's timeline switches, writing each timeline's {@code .history} file into the folder;
+ * a timeline that ended inside a segment leaves that segment as {@code <name>.partial} for good (as
+ * {@code pg_receivewal} does): it holds the WAL up to the switch point, which the next timeline's segment of the
+ * same number starts with too, and it is never completed, so it must never be archived as a complete segment;
+ * <li>files it is still creating are named {@code <name>.tmp}: they are not WAL yet;
  * <li>a lost or refused connection is retried with a growing wait (reported to the listener) until it works or a
  * stop is requested; what the receiver cannot go on from (the folder cannot be written, the server is another
  * system, the slot does not exist, WAL the server no longer has) ends {@link #receive} with a

@@ -22,7 +22,8 @@ public interface WalReceiverListener {
     }
 
     /**
-     * WAL up to this position is on disk (fsynced) and was reported to the server as flushed.
+     * WAL up to this position is on disk (fsynced) and was reported to the server as flushed. Each call names a
+     * position beyond the previous one.
      *
      * @param position the end of what is on disk
      */

@@ -235,8 +235,8 @@ final class ReceiverSession {
                 throw new BarmanException("the streaming folder " + folder.directory() + " of server '" + job.server()
                         + "' ends with " + file + ", of timeline " + file.timeline() + ", which is not in the history "
                         + "of the server (timelines " + history.timelines() + "): the server is not the one whose "
-                        + "WAL the folder holds. Check streaming_conninfo; if the server was rebuilt on purpose, run "
-                        + "'barman receive-wal --reset " + job.server() + "'");
+                        + "WAL the folder holds. Check streaming_conninfo; if the server was rebuilt on purpose, "
+                        + "archive and move the folder's files away, then start receive-wal again");
             }
             Lsn position = file.kind() == WalSegmentName.Kind.SEGMENT
                     ? file.next(size).startLsn(size) : file.startLsn(size);
@@ -266,11 +266,14 @@ final class ReceiverSession {
         return StartPoint.segmentStart(server.timeline(), server.position(), size);
     }
 
-    /** {@code --reset}: the stale partial segments go, complete segments stay. */
+    /**
+     * {@code --reset}: the partial segments of the start's timeline before the start go, complete segments stay (as
+     * do the partial segments other timelines ended in).
+     */
     private void discardPosition(StartPoint start, long size) {
         WalSegmentName keep = StreamingFolder.partialOf(start.position().segment(start.timeline(), size));
         for (WalSegmentName partial : folder.partials()) {
-            if (partial.equals(keep)) {
+            if (partial.timeline() != start.timeline() || partial.compareTo(keep) >= 0) {
                 continue;
             }
             long content = folder.contentEnd(partial);

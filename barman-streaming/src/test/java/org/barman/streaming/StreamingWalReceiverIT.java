@@ -246,7 +246,7 @@ class StreamingWalReceiverIT {
                     "the streaming folder " + folder + " of server 'main' ends with 000000050000000000000003, of "
                     + "timeline 5, which is not in the history of the server (timelines [1]): the server is not the "
                     + "one whose WAL the folder holds. Check streaming_conninfo; if the server was rebuilt on "
-                    + "purpose, run 'barman receive-wal --reset main'");
+                    + "purpose, archive and move the folder's files away, then start receive-wal again");
         }
     }
 
