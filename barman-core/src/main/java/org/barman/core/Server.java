@@ -499,6 +499,10 @@ public final class Server {
             shown.put(option.name(), texts.getOrDefault(option.name(), "None"));
         }
         shown.put(ConfigOptions.TRANSPORT.name(), config.transportName());
+        if (config.streamingConninfo() != null) {
+            shown.put(ConfigOptions.STREAMING_CONNINFO.name(), org.barman.core.config.Secrets.maskOption(
+                    ConfigOptions.STREAMING_CONNINFO.name(), config.streamingConninfo()));
+        }
         retentionPolicy().ifPresent(policy -> {
             shown.put(ConfigOptions.RETENTION_POLICY.name(), policy.describe());
             shown.put(ConfigOptions.WAL_RETENTION_POLICY.name(), "MAIN");
