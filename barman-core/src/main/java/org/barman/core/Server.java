@@ -105,6 +105,25 @@ public final class Server {
                 .mapToLong(BackupInfo::xlogSegmentSize).findFirst());
     }
 
+    /** @return the server's WAL streaming: receive-wal, its slot and its supervision */
+    public org.barman.core.streaming.WalStreaming streaming() {
+        return new org.barman.core.streaming.WalStreaming(this);
+    }
+
+    /** @return {@code switch-wal} for this server: close PostgreSQL's current WAL segment, wait for its archiving */
+    public org.barman.core.wal.WalSwitch walSwitch() {
+        return new org.barman.core.wal.WalSwitch(this);
+    }
+
+    /**
+     * @param target which replication clients to list
+     * @return what PostgreSQL says of them now ({@code barman replication-status})
+     */
+    public org.barman.core.streaming.ReplicationStatus replicationStatus(
+            org.barman.core.streaming.ReplicationStatus.Target target) {
+        return org.barman.core.streaming.ReplicationStatus.of(this, target);
+    }
+
     /** @return the server's catalogue of base backups */
     public Catalog catalog() {
         return Catalog.of(config);
@@ -442,7 +461,8 @@ public final class Server {
 
     /**
      * This server's part of {@code barman cron}, under its cron lock: WAL archiving, completion of the backups
-     * waiting for WAL, backups left STARTED by a process that ended marked FAILED, then the retention policy.
+     * waiting for WAL, {@code receive-wal} started when it should run and does not, backups left STARTED by a
+     * process that ended marked FAILED, then the retention policy.
      *
      * @param listener hears what happens
      * @return whether the work went through (work skipped because it runs elsewhere counts as fine)
@@ -450,6 +470,7 @@ public final class Server {
     boolean cron(CronListener listener) {
         try (FileLock lock = Locks.server(config.lockDirectory(), name(), Locks.Kind.CRON)) {
             boolean ok = cronArchiving(listener);
+            ok &= streaming().supervise(barman.receiveWalLauncher(), listener);
             ok &= cronAbandonedBackups(listener);
             return cronRetention(listener) && ok;
         } catch (LockBusyException busy) {
