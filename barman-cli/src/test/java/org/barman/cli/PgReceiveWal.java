@@ -33,7 +33,8 @@ import org.barman.api.WalSegmentName;
  * folder and slot, with the server's connection string and {@code streaming_archiver_name}; its verbose lines
  * become the listener's calls. Before starting it, the job's connector opens a replication connection and runs
  * {@code IDENTIFY_SYSTEM}, so that a test through it also goes through the connections Barman opens. A stop is
- * SIGINT (every second until it ends), on which pg_receivewal flushes and exits.
+ * SIGINT (every second until it ends), on which pg_receivewal flushes and exits. A reset removes the folder's
+ * {@code .partial} files first, so that pg_receivewal starts from the slot or the server.
  */
 public final class PgReceiveWal implements WalReceiverProvider {
 
@@ -62,6 +63,17 @@ public final class PgReceiveWal implements WalReceiverProvider {
             rows.next();
         } catch (SQLException e) {
             throw new BarmanException(e.getMessage(), e);
+        }
+        if (job.reset()) {
+            // pg_receivewal resumes after what its folder holds: without the segment being received, it starts at
+            // the slot's position, or the server's
+            try (var files = java.nio.file.Files.list(job.directory())) {
+                for (Path file : files.filter(file -> file.toString().endsWith(".partial")).toList()) {
+                    java.nio.file.Files.delete(file);
+                }
+            } catch (IOException e) {
+                throw new BarmanException("cannot reset " + job.directory() + ": " + e.getMessage(), e);
+            }
         }
         String conninfo = options.get("streaming_conninfo").orElseGet(() -> options.require("conninfo"))
                 + " application_name=" + options.require("streaming_archiver_name");

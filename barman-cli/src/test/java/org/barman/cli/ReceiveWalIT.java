@@ -159,6 +159,60 @@ class ReceiveWalIT {
         assertThat(off.err()).contains("ERROR: receive-wal: streaming_archiver is off for server main");
     }
 
+    @Test
+    void resetIsPassedToTheReceiver() throws Exception {
+        newHome("reset_slot", "create_slot = auto");
+        Path stale = Files.createDirectories(streaming()).resolve("0000000100000000000000F0.partial");
+        Files.write(stale, new byte[16 * 1024 * 1024]);
+
+        Receiver receiver = startReceiver("--reset");
+        awaitLine(receiver, "main: streaming timeline 1 from ");
+
+        assertThat(receiver.out).contains("Starting receive-wal for server main from the server's current position "
+                + "(--reset)");
+        assertThat(stale).as("given up by the receiver, asked to reset").doesNotExist();
+        receiver.process.toHandle().destroy();
+        receiver.awaitEnd();
+        await(() -> "f".equals(slotActive("reset_slot")), "the slot released");
+        dropSlot("reset_slot");
+    }
+
+    @Test
+    void cronStopsAReceiverThatStillRunsOnceStreamingArchiverIsOff() throws Exception {
+        newHome("off_slot", "create_slot = auto");
+        Receiver receiver = startReceiver();
+        Files.writeString(config, Files.readString(config).replace("\narchiver = off", "\narchiver = on")
+                .replace("streaming_archiver = on", "streaming_archiver = off"));
+
+        CliRun cron = barman("cron");
+
+        assertThat(cron.exitCode()).as(cron.err()).isZero();
+        assertThat(cron.out()).contains("Stopped receive-wal of server main (pid " + receiver.process.pid()
+                + "): streaming_archiver is off\n");
+        receiver.awaitEnd();
+        assertThat(Locks.holder(home, "main", Locks.Kind.RECEIVE_WAL)).isEmpty();
+        await(() -> "f".equals(slotActive("off_slot")), "the slot released");
+        dropSlot("off_slot");
+    }
+
+    @Test
+    void checkSaysWhyTheReplicationConnectionFails() throws Exception {
+        newHome("check_slot", "streaming_conninfo = host=127.0.0.1 port=" + pg.port() + " user=no_such_role");
+
+        CliRun check = barman("check", "main");
+
+        assertThat(check.exitCode()).isEqualTo(1);
+        assertThat(check.out()).contains("\tPostgreSQL streaming: FAILED (cannot open a replication connection to "
+                + "PostgreSQL of server main (host=127.0.0.1 port=" + pg.port() + " user=no_such_role "
+                + "replication=true dbname=replication application_name=barman_receive_wal): FATAL: role "
+                + "\"no_such_role\" does not exist: check streaming_conninfo, and that pg_hba.conf has a "
+                + "replication line for its user)\n",
+                "\treplication slot: FAILED (replication slot 'check_slot' doesn't exist: create it with barman "
+                        + "receive-wal --create-slot main (or set create_slot = auto and let barman cron create it))\n",
+                "\tpg_receivexlog: OK (WAL receiver 'pg_receivewal')\n",
+                "\treceive-wal running: FAILED (");
+    }
+
     // ---------------------------------------------------------------- slots
 
     @Test
@@ -325,10 +379,12 @@ class ReceiveWalIT {
         return CliRun.of(all.toArray(String[]::new));
     }
 
-    /** Starts {@code barman receive-wal main} as a process, and waits until it holds its lock. */
-    private Receiver startReceiver() throws Exception {
+    /** Starts {@code barman receive-wal [options] main} as a process, and waits until it holds its lock. */
+    private Receiver startReceiver(String... options) throws Exception {
         List<String> command = new ArrayList<>(BarmanProcess.command());
-        command.addAll(List.of("-c", config.toString(), "receive-wal", "main"));
+        command.addAll(List.of("-c", config.toString(), "receive-wal"));
+        command.addAll(List.of(options));
+        command.add("main");
         Process process = new ProcessBuilder(command).redirectError(home.resolve("receive-wal.err").toFile())
                 .start();
         List<String> out = new CopyOnWriteArrayList<>();
