@@ -29,6 +29,8 @@ import picocli.CommandLine.ParentCommand;
 final class ReplicationStatusCommand implements Callable<Integer> {
 
     private static final String RECEIVER_MARK = " (barman receive-wal)";
+    private static final java.time.format.DateTimeFormatter STARTED = java.time.format.DateTimeFormatter.ofPattern(
+            "yyyy-MM-dd HH:mm:ss.SSSSSSxxx", Locale.ROOT);
 
     @ParentCommand
     private BarmanCommand barman;
@@ -117,7 +119,7 @@ final class ReplicationStatusCommand implements Callable<Integer> {
                 println("     Replication slot: " + client.slotName());
             }
             println("     WAL sender PID  : " + client.pid());
-            println("     Started at      : " + client.started());
+            println("     Started at      : " + time(client));
             position("Sent LSN  ", status.currentLsn(), client.sentLsn());
             position("Write LSN ", status.currentLsn(), client.writeLsn());
             position("Flush LSN ", status.currentLsn(), client.flushLsn());
@@ -191,7 +193,7 @@ final class ReplicationStatusCommand implements Callable<Integer> {
                 entry.put("replication_slot", client.slotName());
             }
             entry.put("wal_sender_pid", client.pid());
-            entry.put("started_at", client.started() == null ? null : client.started().toString());
+            entry.put("started_at", time(client));
             lsn(entry, "sent", status.currentLsn(), client.sentLsn());
             lsn(entry, "write", status.currentLsn(), client.writeLsn());
             lsn(entry, "flush", status.currentLsn(), client.flushLsn());
@@ -247,6 +249,11 @@ final class ReplicationStatusCommand implements Callable<Integer> {
 
     private static boolean isZero(OptionalLong lag) {
         return lag.isPresent() && lag.getAsLong() == 0;
+    }
+
+    /** Python's {@code isoformat(sep=" ")}, as Barman prints a time: {@code 2026-11-26 12:02:32.598525+00:00}. */
+    private static String time(Client client) {
+        return client.started() == null ? null : STARTED.format(client.started());
     }
 
     private static String text(Lsn lsn) {

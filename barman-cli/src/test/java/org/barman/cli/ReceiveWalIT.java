@@ -307,7 +307,9 @@ class ReceiveWalIT {
         CliRun check = barman("check", "main");
         assertThat(check.out()).contains("\tPostgreSQL streaming: OK\n", "\treplication slot: OK\n",
                 "\tmax_wal_senders: OK (", "\tpg_receivexlog: OK (WAL receiver 'pg_receivewal')\n",
-                "\treceive-wal running: OK (pid " + receiver.process.pid() + ")\n", "\treceive-wal lag: OK (")
+                "\treceive-wal running: OK (pid " + receiver.process.pid() + ")\n")
+                .containsPattern("\treceive-wal lag: OK \\(\\d+ bytes behind: flushed [0-9A-F]+/[0-9A-F]+, current "
+                        + "[0-9A-F]+/[0-9A-F]+, async\\)\n")
                 .doesNotContain("archive_mode").doesNotContain("archive_command");
 
         CliRun status = barman("replication-status", "main");
@@ -316,7 +318,8 @@ class ReceiveWalIT {
                 "  Number of streaming clients: 1\n", "  1. Async WAL streamer\n",
                 "     Application name: barman_receive_wal (barman receive-wal)\n",
                 "     Communication   : TCP/IP\n", "     Current state   : streaming (async)\n",
-                "     Replication slot: seen_slot\n", "     Flush LSN  : ").doesNotContain("Replay LSN");
+                "     Replication slot: seen_slot\n", "     Flush LSN  : ").doesNotContain("Replay LSN")
+                .containsPattern("     Started at      : \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6}[+-]\\d\\d:\\d\\d\n");
         CliRun standbys = barman("replication-status", "--target", "hot-standby", "main");
         assertThat(standbys.out()).isEqualTo("Status of hot standby servers for server 'main':\n"
                 + "  Current LSN on master: " + lsnIn(standbys.out()) + "\n  No hot standby servers attached\n");

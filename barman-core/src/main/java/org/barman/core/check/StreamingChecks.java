@@ -179,8 +179,8 @@ public final class StreamingChecks {
         if (behind.isEmpty()) {
             return CheckResult.ok(name, "state " + found.state() + ", no flush position reported yet");
         }
-        return CheckResult.ok(name, behind.getAsLong() + " bytes behind (flushed " + found.flushLsn() + ", current "
-                + status.currentLsn() + ", " + found.syncState() + ")");
+        return CheckResult.ok(name, behind.getAsLong() + " bytes behind: flushed " + found.flushLsn() + ", current "
+                + status.currentLsn() + ", " + found.syncState());
     }
 
     /** @return a folder whose archiver is off holds nothing (it would never be archived) */
