@@ -116,6 +116,16 @@ class StreamedWalRecoveryIT {
         assertThat(destination.resolve("barman_wal").resolve(partialSegment)).as("the partial, under its name")
                 .hasSameBinaryContentAs(partial);
         assertThat(report.walFiles()).isGreaterThanOrEqualTo(3);
+        RecoveryReport getWal = server.recover(backup.id().value(), root.resolve("get-wal").toString(),
+                RecoveryOptions.of(RecoveryTarget.NONE).withGetWal(true), CopyListener.NONE);
+        assertThat(getWal.settings().get("restore_command")).as("the .partial is the last segment it gets")
+                .endsWith(" -q get-wal --partial main %f > %p");
+        RecoveryReport standby = server.recover(backup.id().value(), root.resolve("standby").toString(),
+                new RecoveryOptions(RecoveryTarget.NONE, Optional.empty(), Optional.empty(), true, Map.of(),
+                        Optional.empty(), Optional.of(true), Optional.empty(), Optional.empty()), CopyListener.NONE);
+        assertThat(standby.settings().get("restore_command")).as("a standby asks for a segment again until complete")
+                .endsWith(" -q get-wal main %f > %p");
+
         PostgresCluster.grantToClusterUser(destination);
         try (PostgresCluster copy = PostgresCluster.startExisting(destination, 15, Map.of())) {
             copy.awaitRecoveryEnd(Duration.ofMinutes(2));
