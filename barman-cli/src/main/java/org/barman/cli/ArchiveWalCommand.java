@@ -9,8 +9,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code barman archive-wal SERVER|all}: moves complete WAL files from the incoming folder to the archive. */
-@Command(mixinStandardHelpOptions = true, name = "archive-wal", description = "Move the WAL files PostgreSQL delivered into the archive, compressed.")
+/**
+ * {@code barman archive-wal SERVER|all}: moves complete WAL files from the incoming folder (archive_command's) and
+ * the streaming folder (receive-wal's) to the archive.
+ */
+@Command(mixinStandardHelpOptions = true, name = "archive-wal", description = "Move the WAL files PostgreSQL "
+        + "delivered (archive_command) and receive-wal received into the archive, compressed.")
 final class ArchiveWalCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
             RecoverCommand.class,
             ListBackupCommand.class,
             ShowBackupCommand.class, ListFilesCommand.class, DeleteCommand.class, ArchiveWalCommand.class,
-            CronCommand.class, GetWalCommand.class, RebuildXlogDbCommand.class, DiagnoseCommand.class})
+            CronCommand.class, GetWalCommand.class, RebuildXlogDbCommand.class, ReceiveWalCommand.class,
+            SwitchWalCommand.class, ReplicationStatusCommand.class, DiagnoseCommand.class})
 public final class BarmanCommand implements Runnable {
 
     @Spec
@@ -74,7 +75,7 @@ public final class BarmanCommand implements Runnable {
     Barman barman() {
         if (barman == null) {
             LoggingSetup.terminal(debug, quiet);
-            Barman loaded = Barman.load(configFile);
+            Barman loaded = Barman.load(configFile).withReceiveWalLauncher(new DetachedReceiveWal());
             loaded.requireBarmanUser();
             LoggingSetup.file(loaded.config().global().get(ConfigOptions.LOG_FILE),
                     loaded.config().global().get(ConfigOptions.LOG_LEVEL), debug);

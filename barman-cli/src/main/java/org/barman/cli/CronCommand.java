@@ -13,10 +13,11 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code barman cron}: the periodic maintenance of every server (WAL archiving, backups waiting for WAL,
- * retention policies); run it every minute.
+ * {@code receive-wal} started in the background where {@code streaming_archiver = on}, retention policies); run it
+ * every minute.
  */
 @Command(mixinStandardHelpOptions = true, name = "cron", description = "Periodic maintenance of every server: WAL archiving, backups waiting for "
-        + "WAL, retention policies. Run it every minute.")
+        + "WAL, receive-wal started where streaming_archiver is on, retention policies. Run it every minute.")
 final class CronCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -48,6 +49,29 @@ final class CronCommand implements Callable<Integer> {
             @Override
             public void skipped(Server server, String reason) {
                 barman.info("Skipping server " + server.name() + ": " + reason);
+            }
+
+            @Override
+            public void slotCreated(Server server, String slot) {
+                barman.info("Created replication slot '" + slot + "' of server " + server.name()
+                        + " (create_slot = auto)");
+            }
+
+            @Override
+            public void receiverStarting(Server server) {
+                barman.info("Starting streaming archiver for server " + server.name());
+            }
+
+            @Override
+            public void receiverStarted(Server server, long pid) {
+                barman.info("Started receive-wal of server " + server.name() + " in the background (pid " + pid
+                        + ")");
+            }
+
+            @Override
+            public void receiverStopped(Server server, long pid) {
+                barman.info("Stopped receive-wal of server " + server.name() + " (pid " + pid
+                        + "): streaming_archiver is off");
             }
 
             @Override

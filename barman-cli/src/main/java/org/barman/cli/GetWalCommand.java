@@ -11,8 +11,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code barman get-wal [-o DIR] [-j|-x|-z] SERVER WAL_NAME}: an archived WAL file, uncompressed, on standard
- * output (for {@code restore_command}) or into a folder.
+ * {@code barman get-wal [-o DIR] [-j|-x|-z] [-P] SERVER WAL_NAME}: an archived WAL file, uncompressed, on standard
+ * output (for {@code restore_command}) or into a folder; with {@code -P}, also a segment the streaming folder
+ * holds and the archive not yet, the one being received included.
  */
 @Command(mixinStandardHelpOptions = true, name = "get-wal", description = "Write an archived WAL file, uncompressed, to standard output or into a "
         + "folder (usable in restore_command).")
@@ -27,6 +28,11 @@ final class GetWalCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true)
     private OutputCompression compression;
+
+    @Option(names = {"-P", "--partial"}, description = "When the archive lacks the segment, give the streaming "
+            + "folder's copy: complete, or still being received (<name>.partial, under the segment's name), for the "
+            + "last segment of a recovery to the latest point.")
+    private boolean partial;
 
     @Parameters(index = "0", paramLabel = "SERVER", description = "The server name.")
     private String serverName;
@@ -53,9 +59,9 @@ final class GetWalCommand implements Callable<Integer> {
         Server server = barman.barman().server(serverName);
         String outputCompression = compression == null ? null : compression.name();
         if (outputDirectory != null) {
-            server.getWal(walName, outputDirectory, outputCompression);
+            server.getWal(walName, outputDirectory, outputCompression, partial);
         } else {
-            server.getWal(walName, barman.binaryOut(), outputCompression);
+            server.getWal(walName, barman.binaryOut(), outputCompression, partial);
         }
         return 0;
     }

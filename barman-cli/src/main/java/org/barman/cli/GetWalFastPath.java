@@ -36,6 +36,7 @@ final class GetWalFastPath {
         boolean debug = false;
         Path outputDirectory = null;
         String compression = null;
+        boolean partial = false;
         List<String> positional = new ArrayList<>();
         boolean command = false;
         for (int i = 0; i < args.length; i++) {
@@ -69,6 +70,8 @@ final class GetWalFastPath {
                     return OptionalInt.empty();
                 }
                 compression = wanted;
+            } else if (arg.equals("-P") || arg.equals("--partial")) {
+                partial = true;
             } else if (arg.startsWith("-")) {
                 return OptionalInt.empty();
             } else {
@@ -94,9 +97,9 @@ final class GetWalFastPath {
             }
             var server = barman.server(positional.get(0));
             if (outputDirectory != null) {
-                server.getWal(positional.get(1), outputDirectory, compression);
+                server.getWal(positional.get(1), outputDirectory, compression, partial);
             } else {
-                server.getWal(positional.get(1), binaryOut, compression);
+                server.getWal(positional.get(1), binaryOut, compression, partial);
             }
             return OptionalInt.of(0);
         } catch (BarmanException e) {

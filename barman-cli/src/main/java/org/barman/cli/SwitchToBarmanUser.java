@@ -80,7 +80,7 @@ final class SwitchToBarmanUser {
         }
         requireUser(user, config);
         List<String> command = new ArrayList<>(List.of(runuser().toString(), "-u", user, "--"));
-        command.addAll(barmanCommand());
+        command.addAll(BarmanProcess.command());
         if (top.configFile() == null) {
             command.add("-c");
             command.add(config.mainFile().toString());
@@ -115,16 +115,6 @@ final class SwitchToBarmanUser {
         return candidates.stream().filter(Files::isExecutable).findFirst().orElseThrow(() -> new BarmanException(
                 "barman runs as barman_user, and root needs runuser (util-linux) to switch to it: install "
                         + "util-linux, or run barman as barman_user (sudo -u USER barman ...)"));
-    }
-
-    /** @return how this process was started: the launcher script when there is one, else the same Java */
-    private static List<String> barmanCommand() {
-        String launcher = System.getProperty("barman.launcher");
-        if (launcher != null && Files.isExecutable(Path.of(launcher))) {
-            return List.of(launcher);
-        }
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), Main.class.getName());
     }
 
     private static int run(List<String> command, String user) {

@@ -49,7 +49,8 @@ class DebugLogOfEveryCommandTest {
                 List.of("recover", "--remote-ssh-command", "env PGPASSWORD=PW-on-the-line ssh pg", "main", "latest",
                         dir.resolve("recovered").toString()),
                 List.of("archive-wal", "main"), List.of("cron"), List.of("rebuild-xlogdb", "main"),
-                List.of("get-wal", "main", "000000010000000000000001"));
+                List.of("get-wal", "main", "000000010000000000000001"), List.of("receive-wal", "main"),
+                List.of("switch-wal", "--archive", "main"), List.of("replication-status", "main"));
         for (List<String> command : commands) {
             List<String> args = new ArrayList<>(List.of("-c", config.toString()));
             args.addAll(command);

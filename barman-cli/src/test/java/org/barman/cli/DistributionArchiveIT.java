@@ -108,15 +108,15 @@ class DistributionArchiveIT {
         Path script = home.resolve("etc/bash_completion.d/barman");
         String bash = "source '" + script + "' 2>/dev/null\n"
                 + "complete -p barman\n"
-                + "COMP_WORDS=(barman re); COMP_CWORD=1; _complete_barman 2>/dev/null\n"
-                + "echo \"commands: ${COMPREPLY[*]}\"\n"
+                + "COMP_WORDS=(barman rec); COMP_CWORD=1; _complete_barman 2>/dev/null\n"
+                + "echo \"commands: $(printf '%s\\n' \"${COMPREPLY[@]}\" | sort | tr '\\n' ' ')\"\n"
                 + "COMP_WORDS=(barman recover --target-n); COMP_CWORD=2; _complete_barman 2>/dev/null\n"
                 + "echo \"options: ${COMPREPLY[*]}\"\n";
         ProcessRun result = run(List.of("bash", "-c", bash), Map.of());
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.text()).contains("-F _complete_barman barman\n")
-                .contains("commands: recover rebuild-xlogdb\n").contains("options: --target-name\n");
+                .contains("commands: receive-wal recover \n").contains("options: --target-name\n");
     }
 
     private static ProcessRun barman(List<String> prefix, String... args)

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code barman get-wal} through the command line: plain, -z/-x (gzip), -j (bzip2), -o DIR, missing files. */
+/**
+ * {@code barman get-wal} through the command line: plain, -z/-x (gzip), -j (bzip2), -o DIR, -P (the streaming
+ * folder's segment), missing files.
+ */
 class GetWalCommandTest {
 
     private static final String WAL = "000000010000000000000007";
@@ -100,6 +103,29 @@ class GetWalCommandTest {
         Run bad = run("-c", config.toString(), "get-wal", "main", "../../etc/passwd");
         assertThat(bad.exitCode()).isNotZero();
         assertThat(bad.err()).contains("is not a WAL file name");
+    }
+
+    @Test
+    void partialGivesTheSegmentReceiveWalIsReceivingUnderItsNameAndOnlyWithTheOption() throws IOException {
+        byte[] receiving = new byte[1024 * 1024];
+        new Random(8).nextBytes(receiving);
+        Path streaming = Files.createDirectories(home.resolve("main/streaming"));
+        Files.write(streaming.resolve("000000010000000000000008.partial"), receiving);
+
+        Run plain = run("-c", config.toString(), "get-wal", "main", "000000010000000000000008");
+        assertThat(plain.exitCode()).isEqualTo(1);
+        assertThat(plain.out()).isEmpty();
+        Run partial = run("-c", config.toString(), "-q", "get-wal", "-P", "main", "000000010000000000000008");
+        assertThat(partial.exitCode()).as(partial.err()).isZero();
+        assertThat(partial.out()).isEqualTo(receiving);
+        Path folder = home.resolve("restore");
+        Run intoFolder = run("-c", config.toString(), "get-wal", "--partial", "-z", "-o", folder.toString(), "main",
+                "000000010000000000000008");
+        assertThat(intoFolder.exitCode()).as(intoFolder.err()).isZero();
+        assertThat(decompress("gzip", Files.readAllBytes(folder.resolve("000000010000000000000008"))))
+                .isEqualTo(receiving);
+        Run archived = run("-c", config.toString(), "get-wal", "-P", "main", WAL);
+        assertThat(archived.out()).as("the archive's copy first").isEqualTo(segment);
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.barman.core.hook.HookScripts;
 import org.barman.core.lock.FileLock;
 import org.barman.core.lock.Locks;
 import org.barman.core.plugin.Plugins;
+import org.barman.core.streaming.ReceiveWalLauncher;
 
 /**
  * The entry point of Barman as a library: load a configuration, then work with its servers.
@@ -46,6 +47,7 @@ public final class Barman {
     private final Plugins plugins;
     private volatile HookScripts.RetryPause hookPause = HookScripts.RetryPause.BARMAN;
     private volatile Clock clock = Clock.systemDefaultZone();
+    private volatile ReceiveWalLauncher receiveWalLauncher = ReceiveWalLauncher.NONE;
 
     private Barman(BarmanConfig config, Plugins plugins) {
         this.config = config;
@@ -77,6 +79,24 @@ public final class Barman {
         return this;
     }
 
+    /**
+     * Sets how {@link #cron} starts {@code receive-wal} in the background for a server with
+     * {@code streaming_archiver = on} whose receiver is not running. Without one, cron reports each such server as
+     * failed.
+     *
+     * @param launcher the launcher; the command line starts a detached {@code barman receive-wal} process
+     * @return this
+     */
+    public Barman withReceiveWalLauncher(ReceiveWalLauncher launcher) {
+        this.receiveWalLauncher = Objects.requireNonNull(launcher, "launcher is null");
+        return this;
+    }
+
+    /** @return how cron starts receive-wal ({@link #withReceiveWalLauncher}) */
+    public ReceiveWalLauncher receiveWalLauncher() {
+        return receiveWalLauncher;
+    }
+
     /** @return the clock that says what "now" is ({@link #withClock}) */
     public Clock clock() {
         return clock;
@@ -84,9 +104,10 @@ public final class Barman {
 
     /**
      * The periodic maintenance of every server ({@code barman cron}), under the global cron lock and each server's
-     * locks: archives incoming WAL, completes backups waiting for their WAL, marks FAILED the backups left STARTED
-     * by a process that ended, and enforces the retention policy ({@code retention_policy_mode = auto}). Work that
-     * already runs elsewhere is skipped and done next time.
+     * locks: archives incoming and streamed WAL, completes backups waiting for their WAL, starts
+     * {@code receive-wal} where it should run and does not ({@link #withReceiveWalLauncher}), marks FAILED the
+     * backups left STARTED by a process that ended, and enforces the retention policy
+     * ({@code retention_policy_mode = auto}). Work that already runs elsewhere is skipped and done next time.
      *
      * @param listener hears what happens to each server
      * @return whether every server's work went through

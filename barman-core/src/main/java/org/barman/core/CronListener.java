@@ -28,6 +28,34 @@ public interface CronListener {
     }
 
     /**
+     * @param server a server with {@code streaming_archiver = on} and {@code create_slot = auto}
+     * @param slot its replication slot, just created
+     */
+    default void slotCreated(Server server, String slot) {
+    }
+
+    /**
+     * @param server a server with {@code streaming_archiver = on} whose {@code receive-wal} is not running, about
+     *     to be started
+     */
+    default void receiverStarting(Server server) {
+    }
+
+    /**
+     * @param server the server
+     * @param pid the process of the {@code receive-wal} started in the background
+     */
+    default void receiverStarted(Server server, long pid) {
+    }
+
+    /**
+     * @param server a server with {@code streaming_archiver = off}
+     * @param pid the process of its {@code receive-wal}, still running, now stopped
+     */
+    default void receiverStopped(Server server, long pid) {
+    }
+
+    /**
      * @param server the server
      * @param backup a backup that a process which ended left STARTED, now recorded FAILED (with the reason in its
      *     error)

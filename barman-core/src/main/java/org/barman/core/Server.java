@@ -105,6 +105,25 @@ public final class Server {
                 .mapToLong(BackupInfo::xlogSegmentSize).findFirst());
     }
 
+    /** @return the server's WAL streaming: receive-wal, its slot and its supervision */
+    public org.barman.core.streaming.WalStreaming streaming() {
+        return new org.barman.core.streaming.WalStreaming(this);
+    }
+
+    /** @return {@code switch-wal} for this server: close PostgreSQL's current WAL segment, wait for its archiving */
+    public org.barman.core.wal.WalSwitch walSwitch() {
+        return new org.barman.core.wal.WalSwitch(this);
+    }
+
+    /**
+     * @param target which replication clients to list
+     * @return what PostgreSQL says of them now ({@code barman replication-status})
+     */
+    public org.barman.core.streaming.ReplicationStatus replicationStatus(
+            org.barman.core.streaming.ReplicationStatus.Target target) {
+        return org.barman.core.streaming.ReplicationStatus.of(this, target);
+    }
+
     /** @return the server's catalogue of base backups */
     public Catalog catalog() {
         return Catalog.of(config);
@@ -203,14 +222,14 @@ public final class Server {
     }
 
     /**
-     * Moves every complete file of the incoming folder into the archive ({@code barman archive-wal}), running
-     * the archive hook scripts.
+     * Moves every complete file of the incoming folder (archive_command's) and of the streaming folder
+     * (receive-wal's) into the archive ({@code barman archive-wal}), running the archive hook scripts.
      *
      * @return what was done
      * @throws org.barman.core.lock.LockBusyException when another process archives for this server
      */
     public ArchiveReport archiveWal() {
-        return walArchive().archiveIncoming(HookScripts.archive(config, barman.hookPause()));
+        return walArchive().archiveReceived(HookScripts.archive(config, barman.hookPause()));
     }
 
     /**
@@ -223,8 +242,25 @@ public final class Server {
      * @throws BarmanException when the name is not a WAL file name or the file cannot be read
      */
     public void getWal(String walName, OutputStream out, String outputCompression) {
+        getWal(walName, out, outputCompression, false);
+    }
+
+    /**
+     * Writes the original content of a WAL file ({@code barman get-wal [--partial]}). With {@code partial}, a
+     * segment the archive lacks is looked for in the streaming folder too, complete or still being received
+     * ({@code <name>.partial}, given under the segment's name, as Barman's {@code get-wal --partial} does): the
+     * last segment of a recovery to the latest point.
+     *
+     * @param walName the file name, such as {@code 000000010000000000000003}
+     * @param out where the bytes go; not closed
+     * @param outputCompression a compressor name to compress the output with, or null for none
+     * @param partial whether to look in the streaming folder when the archive lacks the file
+     * @throws org.barman.core.wal.WalNotFoundException when the file is in neither (nothing is written)
+     * @throws BarmanException when the name is not a WAL file name or the file cannot be read
+     */
+    public void getWal(String walName, OutputStream out, String outputCompression, boolean partial) {
         WalSegmentName name = parseWalName(walName);
-        try (InputStream in = walArchive().open(name)) {
+        try (InputStream in = openWal(name, partial)) {
             if (outputCompression == null) {
                 in.transferTo(out);
                 out.flush();
@@ -261,15 +297,52 @@ public final class Server {
      * @return the file written
      */
     public Path getWal(String walName, Path directory, String outputCompression) {
+        return getWal(walName, directory, outputCompression, false);
+    }
+
+    /**
+     * Writes a WAL file into a folder, under its own name, atomically ({@code get-wal [--partial] -o DIR}).
+     *
+     * @param walName the file name
+     * @param directory the folder, created when missing
+     * @param outputCompression a compressor name to compress the output with, or null for none
+     * @param partial whether to look in the streaming folder when the archive lacks the file
+     * @return the file written
+     */
+    public Path getWal(String walName, Path directory, String outputCompression, boolean partial) {
         WalSegmentName name = parseWalName(walName);
         Path target = directory.resolve(name.fileName());
         try {
             OwnerOnly.createFolders(directory);
-            walArchive().open(name).close();
-            Durable.write(target, out -> getWal(walName, out, outputCompression));
+            openWal(name, partial).close();
+            Durable.write(target, out -> getWal(walName, out, outputCompression, partial));
             return target;
         } catch (IOException e) {
             throw new BarmanException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The archive's copy first; with {@code partial}, then the streaming folder's, complete or {@code .partial};
+     * a streamed file archived meanwhile is found in the archive again.
+     */
+    private InputStream openWal(WalSegmentName name, boolean partial) throws IOException {
+        FileSystemWalArchive archive = walArchive();
+        try {
+            return archive.open(name);
+        } catch (org.barman.core.wal.WalNotFoundException missing) {
+            if (!partial || name.kind() != WalSegmentName.Kind.SEGMENT) {
+                throw missing;
+            }
+            Optional<Path> streamed = archive.streamed(name);
+            if (streamed.isPresent()) {
+                try {
+                    return Files.newInputStream(streamed.get(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                } catch (java.nio.file.NoSuchFileException moved) {
+                    return archive.open(name);
+                }
+            }
+            throw missing;
         }
     }
 
@@ -388,7 +461,8 @@ public final class Server {
 
     /**
      * This server's part of {@code barman cron}, under its cron lock: WAL archiving, completion of the backups
-     * waiting for WAL, backups left STARTED by a process that ended marked FAILED, then the retention policy.
+     * waiting for WAL, {@code receive-wal} started when it should run and does not, backups left STARTED by a
+     * process that ended marked FAILED, then the retention policy.
      *
      * @param listener hears what happens
      * @return whether the work went through (work skipped because it runs elsewhere counts as fine)
@@ -396,6 +470,7 @@ public final class Server {
     boolean cron(CronListener listener) {
         try (FileLock lock = Locks.server(config.lockDirectory(), name(), Locks.Kind.CRON)) {
             boolean ok = cronArchiving(listener);
+            ok &= streaming().supervise(barman.receiveWalLauncher(), listener);
             ok &= cronAbandonedBackups(listener);
             return cronRetention(listener) && ok;
         } catch (LockBusyException busy) {
@@ -499,6 +574,10 @@ public final class Server {
             shown.put(option.name(), texts.getOrDefault(option.name(), "None"));
         }
         shown.put(ConfigOptions.TRANSPORT.name(), config.transportName());
+        if (config.streamingConninfo() != null) {
+            shown.put(ConfigOptions.STREAMING_CONNINFO.name(), org.barman.core.config.Secrets.maskOption(
+                    ConfigOptions.STREAMING_CONNINFO.name(), config.streamingConninfo()));
+        }
         retentionPolicy().ifPresent(policy -> {
             shown.put(ConfigOptions.RETENTION_POLICY.name(), policy.describe());
             shown.put(ConfigOptions.WAL_RETENTION_POLICY.name(), "MAIN");

@@ -35,9 +35,9 @@ public final class ArchivingChecks {
         }).orElse(List.of());
     }
 
-    /** @return {@code archive_mode} is on or always */
+    /** @return {@code archive_mode} is on or always ({@code archiver = on} only) */
     public static ServerCheck archiveMode() {
-        return context -> context.postgres().map(pg -> {
+        return context -> context.postgres().filter(pg -> archiver(context)).map(pg -> {
             String mode = pg.setting("archive_mode");
             return List.of(Set.of("on", "always").contains(mode) ? CheckResult.ok("archive_mode", "")
                     : CheckResult.failed("archive_mode", "it is '" + mode + "': set archive_mode = on in "
@@ -45,9 +45,9 @@ public final class ArchivingChecks {
         }).orElse(List.of());
     }
 
-    /** @return {@code archive_command} is set */
+    /** @return {@code archive_command} is set ({@code archiver = on} only) */
     public static ServerCheck archiveCommand() {
-        return context -> context.postgres().map(pg -> {
+        return context -> context.postgres().filter(pg -> archiver(context)).map(pg -> {
             String command = pg.setting("archive_command");
             String incoming = context.server().config().incomingWalsDirectory().toString();
             boolean set = !command.isBlank() && !command.equals("(disabled)");
@@ -63,8 +63,12 @@ public final class ArchivingChecks {
         return context -> {
             ServerConfig config = context.server().config();
             List<String> problems = new ArrayList<>();
-            for (Path directory : List.of(config.backupDirectory(), config.basebackupsDirectory(),
-                    config.walsDirectory(), config.incomingWalsDirectory(), config.errorsDirectory())) {
+            List<Path> directories = new ArrayList<>(List.of(config.backupDirectory(), config.basebackupsDirectory(),
+                    config.walsDirectory(), config.incomingWalsDirectory(), config.errorsDirectory()));
+            if (config.get(ConfigOptions.STREAMING_ARCHIVER)) {
+                directories.add(config.streamingWalsDirectory());
+            }
+            for (Path directory : directories) {
                 try {
                     OwnerOnly.createFolders(directory);
                     if (!Files.isWritable(directory)) {
@@ -80,11 +84,19 @@ public final class ArchivingChecks {
     }
 
     /**
-     * @return WAL reaches Barman: PostgreSQL has archived something, and Barman has it (archived or waiting in the
-     *     incoming folder)
+     * @return WAL reaches Barman: with {@code archiver = on}, PostgreSQL has archived something, and Barman has it
+     *     (archived or waiting in the incoming folder); with streaming alone, Barman has WAL archived or streamed
      */
     public static ServerCheck continuousArchiving() {
         return context -> context.postgres().map(pg -> {
+            if (!archiver(context)) {
+                boolean streamed = !context.server().walArchive().list().isEmpty()
+                        || !context.server().walArchive().streamedSegments().isEmpty();
+                return List.of(streamed ? CheckResult.ok("continuous archiving", "WAL through streaming")
+                        : CheckResult.failed("continuous archiving", "no WAL has reached "
+                                + context.server().config().streamingWalsDirectory() + " yet: check that "
+                                + "receive-wal runs (barman receive-wal " + context.server().name() + ")"));
+            }
             PostgresServer.ArchiverStats stats = pg.archiverStats();
             ServerConfig config = context.server().config();
             boolean received = !context.server().walArchive().list().isEmpty()
@@ -100,9 +112,9 @@ public final class ArchivingChecks {
         }).orElse(List.of());
     }
 
-    /** @return PostgreSQL's archiver has not failed since its last success */
+    /** @return PostgreSQL's archiver has not failed since its last success ({@code archiver = on} only) */
     public static ServerCheck archiverErrors() {
-        return context -> context.postgres().map(pg -> {
+        return context -> context.postgres().filter(pg -> archiver(context)).map(pg -> {
             PostgresServer.ArchiverStats stats = pg.archiverStats();
             boolean failing = stats.lastFailedTime() != null && (stats.lastArchivedTime() == null
                     || stats.lastFailedTime().isAfter(stats.lastArchivedTime()));
@@ -114,6 +126,10 @@ public final class ArchivingChecks {
                     + " times, last for " + stats.lastFailedWal() + " at " + stats.lastFailedTime()
                     + ": read PostgreSQL's log to see why"));
         }).orElse(List.of());
+    }
+
+    private static boolean archiver(CheckContext context) {
+        return context.server().config().get(ConfigOptions.ARCHIVER);
     }
 
     /** @return the WAL index, {@code xlog.db}, has no unfinished or malformed line */

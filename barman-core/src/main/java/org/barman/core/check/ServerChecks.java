@@ -16,13 +16,15 @@ public final class ServerChecks {
 
     /** @return the checks after the PostgreSQL connection, in the order they are printed */
     static List<ServerCheck> all() {
-        return List.of(BackupChecks.privileges(), ArchivingChecks.walLevel(), ArchivingChecks.directories(),
+        return List.of(BackupChecks.privileges(), StreamingChecks.connection(), ArchivingChecks.walLevel(),
+                StreamingChecks.slot(), ArchivingChecks.directories(), StreamingChecks.emptyQueues(),
                 RetentionChecks.policySettings(), BackupChecks.backupOptions(), BackupChecks.maximumAge(),
                 ArchivingChecks.compression(), ArchivingChecks.walIndex(), BackupChecks.failedBackups(),
                 BackupChecks.abandonedBackups(), BackupChecks.minimumRedundancy(), RemoteChecks.remote(),
                 BackupChecks.systemIdentifier(),
                 BackupChecks.backupLock(), BackupChecks.waitingForWals(), ArchivingChecks.archiveMode(),
                 ArchivingChecks.archiveCommand(), ArchivingChecks.continuousArchiving(),
+                StreamingChecks.walSenders(), StreamingChecks.receiverInstalled(), StreamingChecks.receiverRunning(),
                 ArchivingChecks.archiverErrors(), PermissionChecks.barmanHome());
     }
 

@@ -315,6 +315,7 @@ public final class ConfigLoader {
                     server.texts().get(ConfigOptions.BACKUP_OPTIONS.name()), "both methods at once",
                     ConfigOptions.BACKUP_OPTIONS.expected());
         }
+        validateArchivers(server);
         String policyText = server.get(ConfigOptions.RETENTION_POLICY);
         if (policyText != null) {
             RetentionPolicy policy;
@@ -329,6 +330,35 @@ public final class ConfigLoader {
                 warnings.add(server.origin() + " retention_policy: " + policy.describe() + " is below "
                         + "minimum_redundancy = " + minimum + "; " + minimum + " backups will be kept");
             }
+        }
+    }
+
+    /**
+     * At least one way for WAL to reach Barman; streaming alone only with a slot, which keeps PostgreSQL from
+     * recycling WAL the receiver has not got (a receiver stopped, or behind): without one, a gap in the WAL would
+     * go unseen until a recovery needs it. Streaming besides archive_command works without a slot (archiving
+     * fills the gaps), with a warning.
+     */
+    private void validateArchivers(ServerConfig server) {
+        boolean archiver = server.get(ConfigOptions.ARCHIVER);
+        boolean streaming = server.get(ConfigOptions.STREAMING_ARCHIVER);
+        if (!archiver && !streaming) {
+            throw new BarmanException(server.origin() + ": archiver and streaming_archiver are both off ("
+                    + server.originOf(ConfigOptions.ARCHIVER) + " archiver, " + server.originOf(
+                    ConfigOptions.STREAMING_ARCHIVER) + " streaming_archiver), so no WAL would reach server "
+                    + server.name() + ": turn on archiver (archive_command), streaming_archiver (barman "
+                    + "receive-wal), or both");
+        }
+        if (streaming && server.get(ConfigOptions.SLOT_NAME) == null) {
+            if (!archiver) {
+                throw new BarmanException(server.origin() + ": streaming_archiver = on with archiver = off needs "
+                        + "slot_name: without a replication slot PostgreSQL may recycle WAL that barman "
+                        + "receive-wal has not received, and nothing else would deliver it; set slot_name (and "
+                        + "create_slot = auto, or run barman receive-wal --create-slot " + server.name() + ")");
+            }
+            warnings.add(server.origin() + " streaming_archiver = on without slot_name: PostgreSQL may recycle WAL "
+                    + "before barman receive-wal gets it (while it is stopped, for example); archive_command "
+                    + "delivers it then, but set slot_name for a stream without gaps");
         }
     }
 

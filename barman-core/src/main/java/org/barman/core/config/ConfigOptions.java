@@ -69,6 +69,14 @@ public final class ConfigOptions {
                     + "/var/run/postgresql) connects through PostgreSQL's Unix-domain socket, with peer "
                     + "authentication and no password; PGHOST, PGPORT, PGUSER, PGPASSWORD and the password file "
                     + "fill in what the conninfo leaves out, as with libpq.", ValueParsers.text(), null);
+    /** libpq connection string of the replication connection. */
+    public static final ConfigOption<String> STREAMING_CONNINFO = add("streaming_conninfo", SERVER, null,
+            "a libpq connection string (key=value pairs or a postgresql:// URI)",
+            "How barman receive-wal connects to PostgreSQL in physical replication mode, as a user with the "
+                    + "REPLICATION attribute (or a superuser). Unset: conninfo. replication, dbname "
+                    + "(replication, for the password file) and application_name (streaming_archiver_name) are "
+                    + "set by Barman; everything else is read as for conninfo, Unix-domain sockets included. "
+                    + "pg_hba.conf needs a replication line for this user.", ValueParsers.text(), null);
     /** The server's folder. */
     public static final ConfigOption<Path> BACKUP_DIRECTORY = add("backup_directory", SERVER,
             "%(barman_home)s/%(name)s", "an absolute path", "Folder of everything Barman keeps for this server.",
@@ -91,8 +99,44 @@ public final class ConfigOptions {
             "%(backup_directory)s/errors", "an absolute path",
             "Folder of WAL files that could not be archived (unknown names, duplicates that differ). Never "
                     + "emptied automatically.", ValueParsers.path(), null);
+    /** Streamed WAL folder. */
+    public static final ConfigOption<Path> STREAMING_WALS_DIRECTORY = add("streaming_wals_directory", SERVER,
+            "%(backup_directory)s/streaming", "an absolute path",
+            "Folder barman receive-wal writes the streamed WAL into: complete segments, the segment being received "
+                    + "as <name>.partial, and timeline history files; archive-wal and cron move the complete ones "
+                    + "to the archive.", ValueParsers.path(), null);
 
     // Global options a server may override.
+    /** File-based WAL archiving. */
+    public static final ConfigOption<Boolean> ARCHIVER = add("archiver", GLOBAL_AND_SERVER, "on", "a boolean",
+            "WAL archiving through PostgreSQL's archive_command into incoming_wals_directory. Off: incoming/ is "
+                    + "not read (check fails while it holds files). archiver and streaming_archiver cannot both be "
+                    + "off.", ValueParsers.bool(), null);
+    /** WAL streaming. */
+    public static final ConfigOption<Boolean> STREAMING_ARCHIVER = add("streaming_archiver", GLOBAL_AND_SERVER,
+            "off", "a boolean",
+            "WAL archiving through the replication protocol: barman receive-wal streams WAL into "
+                    + "streaming_wals_directory as a standby does, cron starts it when it is not running, and "
+                    + "archive-wal moves what it received to the archive. Streaming alone (archiver = off) needs "
+                    + "slot_name, so that PostgreSQL keeps the WAL the receiver has not received yet.",
+            ValueParsers.bool(), null);
+    /** Replication slot. */
+    public static final ConfigOption<String> SLOT_NAME = add("slot_name", GLOBAL_AND_SERVER, null,
+            "a replication slot name: lower-case letters, digits and _",
+            "Physical replication slot barman receive-wal streams from: PostgreSQL keeps every WAL file the "
+                    + "receiver has not confirmed, even while it is stopped. Create it with barman receive-wal "
+                    + "--create-slot, or let cron create it (create_slot = auto).", ValueParsers.slotName(), null);
+    /** Slot creation. */
+    public static final ConfigOption<String> CREATE_SLOT = add("create_slot", GLOBAL_AND_SERVER, "manual",
+            "auto or manual", "auto: barman cron and barman receive-wal create the slot slot_name when it does not "
+                    + "exist. manual: they fail, and say how to create it.", ValueParsers.oneOf("auto", "manual"),
+            null);
+    /** The receiver's application_name. */
+    public static final ConfigOption<String> STREAMING_ARCHIVER_NAME = add("streaming_archiver_name",
+            GLOBAL_AND_SERVER, "barman_receive_wal", "an application_name",
+            "application_name of barman receive-wal's replication connection, as pg_stat_replication shows it: name "
+                    + "it in synchronous_standby_names to make Barman a synchronous standby (no committed "
+                    + "transaction lost).", ValueParsers.text(), null);
     /** Backup API options. */
     public static final ConfigOption<Set<String>> BACKUP_OPTIONS = add("backup_options", GLOBAL_AND_SERVER,
             "concurrent_backup", "concurrent_backup or exclusive_backup (optionally with external_configuration)",

@@ -73,6 +73,22 @@ public final class ServerConfig extends ResolvedOptions {
         return get(ConfigOptions.INCOMING_WALS_DIRECTORY);
     }
 
+    /** @return the folder barman receive-wal writes the streamed WAL into */
+    public Path streamingWalsDirectory() {
+        return get(ConfigOptions.STREAMING_WALS_DIRECTORY);
+    }
+
+    /** @return {@code streaming_conninfo}, else {@code conninfo}, else null */
+    public String streamingConninfo() {
+        String streaming = get(ConfigOptions.STREAMING_CONNINFO);
+        return streaming != null ? streaming : get(ConfigOptions.CONNINFO);
+    }
+
+    /** @return the option {@link #streamingConninfo()} comes from, for messages */
+    public ConfigOption<String> streamingConninfoOption() {
+        return isSet(ConfigOptions.STREAMING_CONNINFO) ? ConfigOptions.STREAMING_CONNINFO : ConfigOptions.CONNINFO;
+    }
+
     /** @return the folder of WAL files that could not be archived */
     public Path errorsDirectory() {
         return get(ConfigOptions.ERRORS_DIRECTORY);

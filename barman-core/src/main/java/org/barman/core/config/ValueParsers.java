@@ -17,6 +17,7 @@ public final class ValueParsers {
 
     private static final Set<String> TRUE = Set.of("true", "t", "yes", "y", "1", "on");
     private static final Set<String> FALSE = Set.of("false", "f", "no", "n", "0", "off");
+    private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(k|Ki|M|Mi|G|Gi|T|Ti)?B?");
 
     private ValueParsers() {
@@ -52,6 +53,21 @@ public final class ValueParsers {
                 throw new IllegalArgumentException("below " + min);
             }
             return value;
+        };
+    }
+
+    /**
+     * @return a parser of replication slot names as PostgreSQL accepts them (and Barman, which lowers the case
+     *     first): lower-case letters, digits and underscores, at most 63 characters
+     */
+    public static ValueParser<String> slotName() {
+        return text -> {
+            String lower = text.toLowerCase(Locale.ROOT);
+            if (!SLOT_NAME.matcher(lower).matches()) {
+                throw new IllegalArgumentException("a replication slot name may only hold lower-case letters, "
+                        + "digits and the underscore, 63 at most");
+            }
+            return lower;
         };
     }
 

@@ -220,6 +220,29 @@ public final class FileLock implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads the pid in a lock file. A file this process holds a lock on is not opened again (closing that
+     * descriptor would drop the lock): its pid is this process's.
+     *
+     * @param path a lock file
+     * @return the pid its last holder wrote, 0 when none can be read
+     */
+    static long writtenPid(Path path) {
+        synchronized (HELD) {
+            try {
+                Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+                if (key == null || HELD.containsKey(key)) {
+                    return key == null ? 0 : ProcessHandle.current().pid();
+                }
+                try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+                    return readPid(channel);
+                }
+            } catch (IOException e) {
+                return 0;
+            }
+        }
+    }
+
     private static void closeQuietly(FileChannel channel) {
         try {
             channel.close();

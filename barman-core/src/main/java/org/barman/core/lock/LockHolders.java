@@ -45,6 +45,23 @@ final class LockHolders {
         return pids;
     }
 
+    /**
+     * @param file a lock file
+     * @return the pids holding POSIX locks on it (an empty list when none does), or empty when the system does not
+     *     say ({@code /proc/locks} is missing or unreadable)
+     */
+    static java.util.Optional<List<Long>> listed(Path file) {
+        if (!Files.isReadable(PROC_LOCKS)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            Files.getAttribute(file, "unix:ino");
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(of(file));
+    }
+
     /** glibc's {@code gnu_dev_major}. */
     private static long major(long dev) {
         return ((dev >>> 8) & 0xfffL) | ((dev >>> 32) & 0xfffff000L);

@@ -48,6 +48,37 @@ public final class Locks {
     }
 
     /**
+     * Who holds a server's lock, without taking it: a process that tries to take it at the same moment is not
+     * refused because of the look. Linux lists the holders in {@code /proc/locks}; elsewhere the lock is taken and
+     * released at once, as Barman does.
+     *
+     * @param lockDirectory {@code barman_lock_directory}
+     * @param server a server name
+     * @param kind the kind of work
+     * @return the pid of the process holding it (this process's own when it holds it itself), empty when free
+     */
+    public static java.util.OptionalLong holder(Path lockDirectory, String server, Kind kind) {
+        Path path = path(lockDirectory, server, kind);
+        if (!java.nio.file.Files.exists(path)) {
+            return java.util.OptionalLong.empty();
+        }
+        java.util.Optional<java.util.List<Long>> listed = LockHolders.listed(path);
+        if (listed.isPresent()) {
+            java.util.List<Long> pids = listed.get();
+            if (pids.isEmpty()) {
+                return java.util.OptionalLong.empty();
+            }
+            long written = FileLock.writtenPid(path);
+            return java.util.OptionalLong.of(pids.contains(written) ? written : pids.get(0));
+        }
+        try (FileLock probe = server(lockDirectory, server, kind)) {
+            return java.util.OptionalLong.empty();
+        } catch (LockBusyException busy) {
+            return java.util.OptionalLong.of(busy.holderPid());
+        }
+    }
+
+    /**
      * @param lockDirectory {@code barman_lock_directory}
      * @param server a server name
      * @param kind the kind of work
@@ -105,7 +136,9 @@ public final class Locks {
         /** Moving WAL from incoming to the archive. */
         ARCHIVE_WAL("archive-wal", "WAL archiving"),
         /** Changing {@code xlog.db}. */
-        XLOGDB("xlogdb", "WAL index update");
+        XLOGDB("xlogdb", "WAL index update"),
+        /** {@code barman receive-wal}, held as long as it streams. */
+        RECEIVE_WAL("receive-wal", "receive-wal");
 
         private final String suffix;
         private final String what;

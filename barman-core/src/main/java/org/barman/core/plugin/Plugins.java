@@ -20,9 +20,12 @@ import org.barman.api.RetentionPolicy;
 import org.barman.api.RetentionPolicyProvider;
 import org.barman.api.Transport;
 import org.barman.api.TransportProvider;
+import org.barman.api.WalReceiver;
+import org.barman.api.WalReceiverProvider;
 
 /**
- * The providers found on the class path: compressors, transports, retention policies and backup strategies.
+ * The providers found on the class path: compressors, transports, retention policies, backup strategies and WAL
+ * receivers.
  *
  * <p>This is the one place that uses {@link ServiceLoader}. A provider that fails to load, reports an
  * incompatible API version, or reuses a name already taken is an error naming its class, so that a broken
@@ -30,11 +33,14 @@ import org.barman.api.TransportProvider;
  */
 public final class Plugins {
 
+    /** The system property that chooses the WAL receiver when several are installed. */
+    public static final String WAL_RECEIVER_PROPERTY = "barman.wal_receiver";
 
     private final Map<String, CompressorProvider> compressors;
     private final Map<String, TransportProvider> transports;
     private final List<RetentionPolicyProvider> retentionPolicies;
     private final Map<String, BackupStrategy> backupStrategies;
+    private final Map<String, WalReceiverProvider> walReceivers;
 
     private Plugins(ClassLoader loader) {
         compressors = byName(load(CompressorProvider.class, loader), CompressorProvider::name,
@@ -46,6 +52,8 @@ public final class Plugins {
         retentionPolicies = List.copyOf(policies);
         backupStrategies = byName(load(BackupStrategy.class, loader), BackupStrategy::name,
                 strategy -> BarmanApi.VERSION, "backup strategy");
+        walReceivers = byName(load(WalReceiverProvider.class, loader), WalReceiverProvider::name,
+                WalReceiverProvider::apiVersion, "WAL receiver");
     }
 
     /**
@@ -194,6 +202,51 @@ public final class Plugins {
                     + String.join(", ", backupStrategyNames()));
         }
         return strategy;
+    }
+
+    /** @return the names of the installed WAL receivers, sorted */
+    public List<String> walReceiverNames() {
+        return List.copyOf(walReceivers.keySet());
+    }
+
+    /**
+     * The WAL receiver of {@code barman receive-wal}: the one installed, or, when several are, the one the system
+     * property {@value #WAL_RECEIVER_PROPERTY} names.
+     *
+     * @return its provider
+     * @throws BarmanException when none is installed, or several are and none is chosen
+     */
+    public WalReceiverProvider walReceiverProvider() {
+        String chosen = System.getProperty(WAL_RECEIVER_PROPERTY);
+        if (chosen != null && !chosen.isBlank()) {
+            WalReceiverProvider provider = walReceivers.get(chosen.strip());
+            if (provider == null) {
+                throw new BarmanException("the WAL receiver '" + chosen.strip() + "' chosen with -D"
+                        + WAL_RECEIVER_PROPERTY + " is not installed" + (walReceivers.isEmpty() ? " (none is)"
+                        : ": installed are " + String.join(", ", walReceiverNames())));
+            }
+            return provider;
+        }
+        if (walReceivers.isEmpty()) {
+            throw new BarmanException("no WAL receiver is installed: barman receive-wal needs the barman-streaming "
+                    + "module (lib/barman-streaming-*.jar of the distribution) or a WalReceiverProvider plug-in in "
+                    + "the plugins folder");
+        }
+        if (walReceivers.size() > 1) {
+            throw new BarmanException("several WAL receivers are installed (" + String.join(", ",
+                    walReceiverNames()) + "): remove the jars of the ones not wanted, or choose one with -D"
+                    + WAL_RECEIVER_PROPERTY + "=NAME (in BARMAN_JAVA_OPTS)");
+        }
+        return walReceivers.values().iterator().next();
+    }
+
+    /**
+     * @param options the server's options
+     * @return a receiver for one run of {@code receive-wal}, from {@link #walReceiverProvider()}
+     * @throws BarmanException when none can be chosen, or the provider rejects an option
+     */
+    public WalReceiver walReceiver(PluginOptions options) {
+        return walReceiverProvider().create(options);
     }
 
     /**

@@ -62,6 +62,8 @@ public final class RecoveryExecutor {
     private final String destination;
     private final RecoveryOptions options;
     private final CopyListener listener;
+    /** The segments of the streaming folder a recovery may use, by segment name. */
+    private Map<WalSegmentName, Path> streamedFiles = Map.of();
 
     /**
      * @param server the server whose backup is recovered
@@ -99,10 +101,12 @@ public final class RecoveryExecutor {
         validateTarget(backup);
         Map<String, String> locations = tablespaceLocations(backup);
         FileSystemWalArchive archive = server.walArchive();
+        boolean getWal = options.getWal().orElse(config.get(ConfigOptions.RECOVERY_OPTIONS).contains("get-wal"));
+        Map<WalSegmentName, Path> streamed = getWal ? Map.of() : streamedSegments(archive);
         List<WalFileInfo> wal = RecoveryWal.select(config.name(), backup, archive.list(), archive::holds,
                 RecoveryWal.targetHistory(backup, histories(archive), options.targetTimeline(), config.name()),
-                options.target());
-        boolean getWal = options.getWal().orElse(config.get(ConfigOptions.RECOVERY_OPTIONS).contains("get-wal"));
+                options.target(), streamedEntries(streamed));
+        this.streamedFiles = streamed;
         List<String> warnings = new ArrayList<>();
         try (Transport transport = transport()) {
             checkDestination(transport, destination);
@@ -126,6 +130,31 @@ public final class RecoveryExecutor {
                     copied.files(), copied.bytes(), getWal ? 0 : staged.walFiles(), locations, settings,
                     staged.settingsFile(), staged.signalFile(), warnings);
         }
+    }
+
+    /** The segments of the streaming folder ({@code streaming_archiver = on}), complete or being received. */
+    private Map<WalSegmentName, Path> streamedSegments(FileSystemWalArchive archive) {
+        if (!config.get(ConfigOptions.STREAMING_ARCHIVER)) {
+            return Map.of();
+        }
+        Map<WalSegmentName, Path> segments = archive.streamedSegments();
+        if (!segments.isEmpty()) {
+            LOG.info("Recovery of server {} may use the segments of the streaming folder not archived yet: {}",
+                    config.name(), segments.keySet());
+        }
+        return segments;
+    }
+
+    private static List<WalFileInfo> streamedEntries(Map<WalSegmentName, Path> streamed) {
+        List<WalFileInfo> entries = new ArrayList<>();
+        streamed.forEach((name, file) -> {
+            try {
+                entries.add(new WalFileInfo(name, Files.size(file), 0, null));
+            } catch (IOException e) {
+                LOG.warn("Cannot read {} of the streaming folder: {}", file, e.getMessage());
+            }
+        });
+        return entries;
     }
 
     private void validateTarget(BackupInfo backup) {
@@ -411,13 +440,26 @@ public final class RecoveryExecutor {
         FileSystemWalArchive archive = server.walArchive();
         for (WalFileInfo entry : wal) {
             Files.createDirectories(folder);
-            try (InputStream in = archive.open(entry.name());
+            try (InputStream in = openWal(archive, entry.name());
                     OutputStream out = Files.newOutputStream(folder.resolve(entry.name().fileName()))) {
                 in.transferTo(out);
             }
             count++;
         }
         return count;
+    }
+
+    /** The archive's copy, else the streaming folder's (archived meanwhile: the archive's again). */
+    private InputStream openWal(FileSystemWalArchive archive, WalSegmentName name) throws IOException {
+        Path streamedFile = streamedFiles.get(name);
+        if (streamedFile == null || archive.holds(name)) {
+            return archive.open(name);
+        }
+        try {
+            return Files.newInputStream(streamedFile, LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException moved) {
+            return archive.open(name);
+        }
     }
 
     private String getWalCommand() {
@@ -429,7 +471,12 @@ public final class RecoveryExecutor {
         if (!defaultConfig) {
             command.append(" -c ").append(quoteIfNeeded(configFile.toString()));
         }
-        command.append(" -q get-wal ").append(config.name()).append(" %f > %p");
+        command.append(" -q get-wal ");
+        if (config.get(ConfigOptions.STREAMING_ARCHIVER) && !options.standbyMode()) {
+            // the segment receive-wal is receiving is the last of a recovery to the latest point
+            command.append("--partial ");
+        }
+        command.append(config.name()).append(" %f > %p");
         if (options.remoteSshCommand().isEmpty()) {
             return command.toString();
         }

@@ -18,6 +18,10 @@ import org.barman.api.WalSegmentName;
  * a file is missing: from the backup's first WAL segment to the target (or the end of the archive), on the
  * timelines the target timeline descends from, with every history file. A file the index lists but the archive no
  * longer holds counts as missing, so that the refusal comes before anything is copied.
+ *
+ * <p>What {@code receive-wal} streamed and the archive does not hold yet counts too: the complete segments of the
+ * streaming folder, and the segment being received ({@code .partial}, given under its segment's name), so that a
+ * recovery to the latest point replays everything Barman received, as Barman's {@code get-wal --partial} gives it.
  */
 public final class RecoveryWal {
 
@@ -36,6 +40,24 @@ public final class RecoveryWal {
      */
     public static List<WalFileInfo> select(String serverName, BackupInfo backup, List<WalFileInfo> archive,
             Predicate<WalSegmentName> stored, TimelineHistory history, RecoveryTarget target) {
+        return select(serverName, backup, archive, stored, history, target, List.of());
+    }
+
+    /**
+     * @param serverName the server, for messages
+     * @param backup the backup recovered
+     * @param archive the archive's index, in WAL order
+     * @param stored whether the archive holds a file (the index may list a file removed since)
+     * @param history the target timeline's ancestry
+     * @param target the recovery target
+     * @param streamed the segments of the streaming folder, complete or being received, under their segment
+     *     names: used where the archive holds no file of that name
+     * @return the files to make available to the recovery, history files first
+     * @throws BarmanException naming the first missing file
+     */
+    public static List<WalFileInfo> select(String serverName, BackupInfo backup, List<WalFileInfo> archive,
+            Predicate<WalSegmentName> stored, TimelineHistory history, RecoveryTarget target,
+            List<WalFileInfo> streamed) {
         long size = backup.xlogSegmentSize();
         long beginSeg = backup.beginWal().segmentNumber(size);
         long endSeg = backup.endWal().segmentNumber(size);
@@ -47,13 +69,22 @@ public final class RecoveryWal {
         archive.stream().filter(entry -> entry.name().kind() == WalSegmentName.Kind.HISTORY).forEach(selected::add);
 
         TreeMap<Long, List<WalFileInfo>> bySegment = new TreeMap<>();
+        java.util.Set<WalSegmentName> held = new java.util.HashSet<>();
         for (WalFileInfo entry : archive) {
+            if (stored.test(entry.name())) {
+                held.add(entry.name());
+            }
+        }
+        List<WalFileInfo> candidates = new ArrayList<>(archive);
+        streamed.stream().filter(entry -> !held.contains(entry.name())).forEach(candidates::add);
+        for (WalFileInfo entry : candidates) {
             WalSegmentName name = entry.name();
             if (name.kind() != WalSegmentName.Kind.SEGMENT || !history.includes(name.timeline())) {
                 continue;
             }
             long seg = name.segmentNumber(size);
-            if (seg < beginSeg || !withinTimeline(history, name.timeline(), seg, size) || !stored.test(name)) {
+            if (seg < beginSeg || !withinTimeline(history, name.timeline(), seg, size)
+                    || !(held.contains(name) || streamed.contains(entry))) {
                 continue;
             }
             bySegment.computeIfAbsent(seg, key -> new ArrayList<>()).add(entry);

@@ -57,6 +57,15 @@ import org.barman.core.plugin.Plugins;
  * A server's WAL archive in Barman's layout: {@code wals/<TTTTTTTTXXXXXXXX>/<segment>}, history files at the top
  * of {@code wals/}, and the index {@code wals/xlog.db}.
  *
+ * <p>WAL arrives by two ways, archived in one pass, in WAL order, with the same checks: {@code archive_command}
+ * delivers whole files into {@code incoming/} ({@code archiver = on}), and {@code barman receive-wal} streams
+ * into {@code streaming/} ({@code streaming_archiver = on}). Of the streaming folder only complete files are
+ * archived: never a {@code .partial} (the segment being received), and, while no {@code .partial} exists, not
+ * the newest complete segment either, which tells a receiver that starts again where to resume (as Barman
+ * keeps it for {@code pg_receivewal}); the next pass takes it once the next segment is being received. Temporary
+ * files ({@code *.tmp}, hidden names) are left alone. A segment that came both ways is archived once: the copy
+ * that comes second is dropped when it is the same, and kept in {@code errors/} when it differs.
+ *
  * <p>A file reaches the archive in this order, so that a crash at any point loses nothing: stored under its
  * final name (hard link, or compressed into a temporary file and renamed) and fsynced; folder fsynced; line
  * appended to {@code xlog.db} and fsynced; only then removed from the incoming folder. A file found both in the
@@ -79,6 +88,7 @@ public final class FileSystemWalArchive implements WalArchive {
     private final PluginOptions options;
     private final Path wals;
     private final Path incoming;
+    private final Path streaming;
     private final Path errors;
     private final XlogDb xlogDb;
     private final String compression;
@@ -99,6 +109,7 @@ public final class FileSystemWalArchive implements WalArchive {
         this.options = server.pluginOptions();
         this.wals = server.walsDirectory();
         this.incoming = server.incomingWalsDirectory();
+        this.streaming = server.streamingWalsDirectory();
         this.errors = server.errorsDirectory();
         this.xlogDb = new XlogDb(wals);
         this.compression = server.get(ConfigOptions.COMPRESSION);
@@ -147,16 +158,119 @@ public final class FileSystemWalArchive implements WalArchive {
     }
 
     /**
-     * Archives every complete file of the incoming folder, in WAL order, under the server's archive lock.
+     * Archives every complete file waiting in the incoming folder ({@code archiver = on}) and the streaming folder
+     * ({@code streaming_archiver = on}), in WAL order, under the server's archive lock.
      *
      * @param hooks the archive hook scripts, or null for none
      * @return what was done; {@link ArchiveReport#failure()} says why the pass stopped early
      * @throws org.barman.core.lock.LockBusyException when another process is archiving for this server
      */
-    public ArchiveReport archiveIncoming(HookScripts hooks) {
+    public ArchiveReport archiveReceived(HookScripts hooks) {
         try (FileLock lock = Locks.server(server.lockDirectory(), server.name(), Locks.Kind.ARCHIVE_WAL)) {
-            return archiveFiles(incomingFiles(), hooks);
+            return archiveFiles(waitingFiles(), hooks);
         }
+    }
+
+    /**
+     * @return what the next {@link #archiveReceived} takes: the streaming folder's files
+     *     ({@link #streamingFiles()}) when {@code streaming_archiver = on}, and the incoming folder's when
+     *     {@code archiver = on}, in WAL order; a name found in both comes first from the streaming folder
+     */
+    public List<Path> waitingFiles() {
+        List<Path> files = new ArrayList<>();
+        if (server.get(ConfigOptions.STREAMING_ARCHIVER)) {
+            files.addAll(streamingFiles());
+        }
+        if (server.get(ConfigOptions.ARCHIVER)) {
+            files.addAll(incomingFiles());
+        }
+        files.sort(java.util.Comparator.comparing((Path path) -> path.getFileName().toString())
+                .thenComparing(path -> path.getParent().equals(streaming) ? 0 : 1));
+        return files;
+    }
+
+    /**
+     * @return the entries of the streaming folder to archive, in WAL order: every entry but temporary files
+     *     ({@code *.tmp}, hidden names), {@code .partial} files, and, while there is no {@code .partial}, the
+     *     newest complete segment (a receiver resumes after it)
+     */
+    public List<Path> streamingFiles() {
+        List<Path> files = list(streaming, "streaming WAL folder");
+        List<Path> candidates = new ArrayList<>();
+        boolean partial = false;
+        Path newestSegment = null;
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            if (name.endsWith(".tmp")) {
+                continue;
+            }
+            if (WalSegmentName.isValid(name)) {
+                WalSegmentName.Kind kind = WalSegmentName.parse(name).kind();
+                if (kind == WalSegmentName.Kind.PARTIAL) {
+                    partial = true;
+                    continue;
+                }
+                if (kind == WalSegmentName.Kind.SEGMENT) {
+                    newestSegment = file;
+                }
+            }
+            candidates.add(file);
+        }
+        if (!partial && newestSegment != null) {
+            candidates.remove(newestSegment);
+        }
+        return candidates;
+    }
+
+    /**
+     * @return the segment {@code barman receive-wal} is receiving: the newest {@code .partial} of the streaming
+     *     folder, if any
+     */
+    public Optional<Path> streamingPartial() {
+        Path newest = null;
+        for (Path file : list(streaming, "streaming WAL folder")) {
+            String name = file.getFileName().toString();
+            if (WalSegmentName.isValid(name) && WalSegmentName.parse(name).kind() == WalSegmentName.Kind.PARTIAL
+                    && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                newest = file;
+            }
+        }
+        return Optional.ofNullable(newest);
+    }
+
+    /**
+     * @return every segment of the streaming folder, complete or being received ({@code .partial}), by segment
+     *     name, in WAL order (a complete copy is preferred to a {@code .partial} one of the same name)
+     */
+    public Map<WalSegmentName, Path> streamedSegments() {
+        Map<WalSegmentName, Path> segments = new TreeMap<>();
+        for (Path file : list(streaming, "streaming WAL folder")) {
+            String name = file.getFileName().toString();
+            if (!WalSegmentName.isValid(name) || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            WalSegmentName parsed = WalSegmentName.parse(name);
+            if (parsed.kind() == WalSegmentName.Kind.SEGMENT) {
+                segments.put(parsed, file);
+            } else if (parsed.kind() == WalSegmentName.Kind.PARTIAL) {
+                segments.putIfAbsent(parsed.segmentName(), file);
+            }
+        }
+        return segments;
+    }
+
+    /**
+     * @param name a complete segment's name
+     * @return that segment as the streaming folder holds it: complete, or still {@code .partial}, if it is there
+     */
+    public Optional<Path> streamed(WalSegmentName name) {
+        for (String fileName : List.of(name.fileName(), name.fileName() + ".partial")) {
+            Path file = streaming.resolve(fileName);
+            if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                return Optional.of(file);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -164,11 +278,16 @@ public final class FileSystemWalArchive implements WalArchive {
      *     rsync's temporary files, are not listed)
      */
     public List<Path> incomingFiles() {
-        if (!Files.isDirectory(incoming)) {
+        return list(incoming, "incoming WAL folder");
+    }
+
+    /** The entries of a folder but hidden ones, by name; none when it does not exist. */
+    private static List<Path> list(Path folder, String what) {
+        if (!Files.isDirectory(folder)) {
             return List.of();
         }
         TreeMap<String, Path> files = new TreeMap<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(incoming)) {
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder)) {
             for (Path path : stream) {
                 String name = path.getFileName().toString();
                 if (!name.startsWith(".")) {
@@ -176,7 +295,7 @@ public final class FileSystemWalArchive implements WalArchive {
                 }
             }
         } catch (IOException e) {
-            throw new BarmanException("cannot list the incoming WAL folder " + incoming + ": " + e.getMessage(), e);
+            throw new BarmanException("cannot list the " + what + " " + folder + ": " + e.getMessage(), e);
         }
         return new ArrayList<>(files.values());
     }
@@ -186,6 +305,7 @@ public final class FileSystemWalArchive implements WalArchive {
         List<String> duplicates = new ArrayList<>();
         List<Path> movedToErrors = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        List<WalSegmentName> streamed = new ArrayList<>();
         String failure = null;
         List<Path> pending = new ArrayList<>(files);
         OptionalLong segment = files.isEmpty() ? OptionalLong.empty() : serverSegmentSize();
@@ -195,6 +315,8 @@ public final class FileSystemWalArchive implements WalArchive {
                 pending.subList(0, batch.size()).clear();
                 List<PendingStore> stores = new ArrayList<>();
                 Set<Path> directories = new LinkedHashSet<>();
+                Set<WalSegmentName> inBatch = new java.util.HashSet<>();
+                List<Path> deferred = new ArrayList<>();
                 for (Path file : batch) {
                     String fileName = file.getFileName().toString();
                     IncomingVerdict verdict = IncomingVerdict.of(fileName, Files.readAttributes(file,
@@ -207,10 +329,15 @@ public final class FileSystemWalArchive implements WalArchive {
                     }
                     if (verdict.action() == IncomingVerdict.Action.WAIT) {
                         skipped.add(fileName);
-                        Log.LOG.warn("{} left in the incoming folder: {}", file, verdict.reason());
+                        Log.LOG.warn("{} left in {}: {}", file, file.getParent(), verdict.reason());
                         continue;
                     }
                     WalSegmentName name = WalSegmentName.parse(fileName);
+                    if (!inBatch.add(name)) {
+                        // the same file came the other way too: compared once the first copy is stored
+                        deferred.add(file);
+                        continue;
+                    }
                     Map<String, String> environment = hooks != null && hooks.any() ? hookEnvironment(file, name)
                             : Map.of();
                     if (hooks != null && hooks.any()) {
@@ -231,10 +358,14 @@ public final class FileSystemWalArchive implements WalArchive {
                     directories.add(target.getParent());
                     stores.add(new PendingStore(file, environment, storing.submit(() -> store(file, name, target))));
                 }
+                pending.addAll(0, deferred);
                 List<Stored> stored = finish(stores);
                 commit(stored, directories);
                 for (Stored item : stored) {
                     archived.add(item.entry());
+                    if (item.file().getParent().equals(streaming)) {
+                        streamed.add(item.entry().name());
+                    }
                     if (hooks != null && hooks.any()) {
                         Map<String, String> environment = new HashMap<>(item.environment());
                         environment.put("BARMAN_FILE", pathOf(item.entry().name()).toString());
@@ -247,13 +378,14 @@ public final class FileSystemWalArchive implements WalArchive {
             }
         } catch (IOException | BarmanException e) {
             failure = "archiving WAL of server " + server.name() + " stopped: " + message(e)
-                    + "; the files not archived stay in " + incoming;
+                    + "; the files not archived stay in " + String.join(" and ", files.stream()
+                            .map(file -> file.getParent().toString()).distinct().toList());
             Log.LOG.error(failure, e);
         }
         if (!pending.isEmpty()) {
             pending.forEach(path -> skipped.add(path.getFileName().toString()));
         }
-        return new ArchiveReport(archived, duplicates, movedToErrors, skipped, failure);
+        return new ArchiveReport(archived, duplicates, movedToErrors, skipped, failure, streamed);
     }
 
     /**
@@ -374,12 +506,17 @@ public final class FileSystemWalArchive implements WalArchive {
         try (FileLock lock = Locks.serverWaiting(server.lockDirectory(), server.name(), Locks.Kind.XLOGDB)) {
             xlogDb.append(stored.stream().map(Stored::entry).toList());
         }
+        Set<Path> sources = new LinkedHashSet<>();
         for (Stored item : stored) {
             Files.deleteIfExists(item.file());
-            Log.LOG.info("Archived {} ({} bytes, compression {})", item.entry().name(), item.entry().size(),
+            sources.add(item.file().getParent());
+            Log.LOG.info("Archived {} from {} ({} bytes, compression {})", item.entry().name(),
+                    item.file().getParent(), item.entry().size(),
                     item.entry().compression() == null ? "none" : item.entry().compression());
         }
-        Durable.syncDirectory(incoming);
+        for (Path source : sources) {
+            Durable.syncDirectory(source);
+        }
     }
 
     private void handleExisting(Path file, WalSegmentName name, Path target, List<String> duplicates,
@@ -393,9 +530,9 @@ public final class FileSystemWalArchive implements WalArchive {
                 }
             }
             Files.delete(file);
-            Durable.syncDirectory(incoming);
+            Durable.syncDirectory(file.getParent());
             duplicates.add(name.fileName());
-            Log.LOG.info("{} is already archived with the same content: dropped from the incoming folder", name);
+            Log.LOG.info("{} is already archived with the same content: dropped from {}", name, file.getParent());
         } else {
             Path moved = moveToErrors(file, "duplicate");
             movedToErrors.add(moved);
