@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.barman.api.BarmanException;
@@ -17,6 +19,7 @@ import org.barman.api.WalReceiverJob;
 import org.barman.api.WalReceiverListener;
 import org.barman.api.WalReceiverProvider;
 import org.barman.api.WalSegmentName;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,10 +30,19 @@ class StreamingFolderTest {
     @TempDir
     Path work;
 
+    private final List<StreamingFolder> opened = new ArrayList<>();
+
     private StreamingFolder folder() {
         StreamingFolder folder = new StreamingFolder(work.resolve("streaming"), "main");
         folder.prepare();
+        opened.add(folder);
         return folder;
+    }
+
+    /** A receiver closes its folder; so do the tests, or the next segment's preparation outlives the folder. */
+    @AfterEach
+    void closeFolders() {
+        opened.forEach(StreamingFolder::close);
     }
 
     private void touch(String name) throws IOException {
