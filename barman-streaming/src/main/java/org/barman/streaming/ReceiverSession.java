@@ -267,20 +267,26 @@ final class ReceiverSession {
     }
 
     /**
-     * {@code --reset}: the partial segments of the start's timeline before the start go, complete segments stay (as
-     * do the partial segments other timelines ended in).
+     * {@code --reset}: the partial segments of the start's timeline go, but the start's own (which the stream goes on
+     * filling), whether before the start (a gap) or beyond it (left by a server since rebuilt); complete segments
+     * stay, as do the partial segments other timelines ended in.
      */
     private void discardPosition(StartPoint start, long size) {
         WalSegmentName keep = StreamingFolder.partialOf(start.position().segment(start.timeline(), size));
         for (WalSegmentName partial : folder.partials()) {
-            if (partial.timeline() != start.timeline() || partial.compareTo(keep) >= 0) {
+            if (partial.timeline() != start.timeline() || partial.equals(keep)) {
                 continue;
             }
             long content = folder.contentEnd(partial);
             Lsn from = partial.startLsn(size);
-            LOG.warn("--reset: removing {} from {}: it holds {} bytes of WAL ({} to {}) that will not be completed; "
-                    + "the WAL from {} to {} is not in Barman's archive", partial, folder.directory(), content, from,
-                    from.plus(content), from.plus(content), start.position());
+            if (partial.compareTo(keep) < 0) {
+                LOG.warn("--reset: removing {} from {}: it holds {} bytes of WAL ({} to {}) that will not be "
+                        + "completed; the WAL from {} to {} is not in Barman's archive", partial, folder.directory(),
+                        content, from, from.plus(content), from.plus(content), start.position());
+            } else {
+                LOG.warn("--reset: removing {} from {}: it is beyond the server's current position {}, so it is not "
+                        + "WAL of the server's present history", partial, folder.directory(), start.position());
+            }
             folder.delete(partial);
         }
         LOG.warn("--reset: receiving WAL of server '{}' from its current position, {} on timeline {}", job.server(),
