@@ -22,7 +22,6 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.barman.core.lock.Locks;
-import org.barman.core.plugin.Plugins;
 import org.barman.testkit.PostgresCluster;
 import org.barman.testkit.TempFolders;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * {@code barman receive-wal}, its slot, {@code --stop}, its supervision by {@code cron}, and what {@code check},
  * {@code replication-status} and {@code archive-wal} make of it, against one real PostgreSQL 15. The receiver runs
  * as a process of its own (the command line on this test's class path, as cron starts it), so that it can be
- * signalled; the WAL receiver is the test one, Debian's {@code pg_receivewal} ({@link PgReceiveWal}). Each test has
+ * signalled; the WAL receiver is Barman's own ({@code barman-streaming}). Each test has
  * a Barman home and a replication slot of its own.
  */
 class ReceiveWalIT {
@@ -52,7 +51,6 @@ class ReceiveWalIT {
 
     @BeforeAll
     static void startCluster() throws IOException {
-        System.setProperty(Plugins.WAL_RECEIVER_PROPERTY, PgReceiveWal.NAME);
         work = Files.createTempDirectory("barman-receive-wal-it");
         pg = PostgresCluster.builder().setting("checkpoint_timeout", "30min").start();
         pg.execute("CREATE TABLE items(id int, payload text)");
@@ -60,7 +58,6 @@ class ReceiveWalIT {
 
     @AfterAll
     static void stopCluster() {
-        System.clearProperty(Plugins.WAL_RECEIVER_PROPERTY);
         if (pg != null) {
             pg.close();
         }
@@ -102,7 +99,7 @@ class ReceiveWalIT {
         assertThat(receiver.out).as("errors %s, log %s", Files.readString(home.resolve("receive-wal.err")),
                 Files.readString(home.resolve("barman.log"))).contains("receive-wal of server main stopped");
         assertThat(Locks.holder(home, "main", Locks.Kind.RECEIVE_WAL)).isEmpty();
-        await(() -> "f".equals(slotActive("fg_slot")), "pg_receivewal stopped with it");
+        await(() -> "f".equals(slotActive("fg_slot")), "the receiver stopped with it");
         assertThat(Files.readString(home.resolve("barman.log"))).contains("receive-wal of server main received "
                 + closed);
         dropSlot("fg_slot");
@@ -209,7 +206,7 @@ class ReceiveWalIT {
                 + "replication line for its user)\n",
                 "\treplication slot: FAILED (replication slot 'check_slot' doesn't exist: create it with barman "
                         + "receive-wal --create-slot main (or set create_slot = auto and let barman cron create it))\n",
-                "\tpg_receivexlog: OK (WAL receiver 'pg_receivewal')\n",
+                "\tpg_receivexlog: OK (WAL receiver 'streaming')\n",
                 "\treceive-wal running: FAILED (");
     }
 
@@ -306,7 +303,7 @@ class ReceiveWalIT {
 
         CliRun check = barman("check", "main");
         assertThat(check.out()).contains("\tPostgreSQL streaming: OK\n", "\treplication slot: OK\n",
-                "\tmax_wal_senders: OK (", "\tpg_receivexlog: OK (WAL receiver 'pg_receivewal')\n",
+                "\tmax_wal_senders: OK (", "\tpg_receivexlog: OK (WAL receiver 'streaming')\n",
                 "\treceive-wal running: OK (pid " + receiver.process.pid() + ")\n")
                 .containsPattern("\treceive-wal lag: OK \\(\\d+ bytes behind: flushed [0-9A-F]+/[0-9A-F]+, current "
                         + "[0-9A-F]+/[0-9A-F]+, async\\)\n")

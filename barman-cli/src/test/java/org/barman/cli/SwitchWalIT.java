@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
 
 import org.barman.api.support.OwnerOnly;
 import org.barman.core.lock.Locks;
-import org.barman.core.plugin.Plugins;
 import org.barman.testkit.PostgresCluster;
 import org.barman.testkit.TempFolders;
 import org.junit.jupiter.api.AfterAll;
@@ -25,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code barman switch-wal} against one real PostgreSQL 15 and three Barman servers of it: {@code files}, whose
- * WAL comes through archive_command; {@code stream}, whose WAL comes through receive-wal (the test receiver,
- * {@link PgReceiveWal}); and {@code nowhere}, which PostgreSQL archives nothing into.
+ * WAL comes through archive_command; {@code stream}, whose WAL comes through receive-wal (Barman's own
+ * receiver); and {@code nowhere}, which PostgreSQL archives nothing into.
  */
 class SwitchWalIT {
 
@@ -39,7 +38,6 @@ class SwitchWalIT {
 
     @BeforeAll
     static void startClusterArchivingIntoFiles() throws IOException {
-        System.setProperty(Plugins.WAL_RECEIVER_PROPERTY, PgReceiveWal.NAME);
         home = Files.createTempDirectory("barman-switch-wal-it");
         Path incoming = home.resolve("files/incoming");
         OwnerOnly.createFolders(incoming);
@@ -59,7 +57,6 @@ class SwitchWalIT {
 
     @AfterAll
     static void stopCluster() {
-        System.clearProperty(Plugins.WAL_RECEIVER_PROPERTY);
         if (pg != null) {
             pg.close();
         }
