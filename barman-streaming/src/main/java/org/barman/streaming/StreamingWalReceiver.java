@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It connects, streams, and when the connection is lost or refused connects again after a wait that starts at
  * {@link #FIRST_WAIT} and doubles up to {@link #LONGEST_WAIT} (back to the first after a connection that streamed),
- * until a stop is requested. Each connection starts again from what the folder holds.
+ * until a stop is requested. Each connection starts again from what the folder holds. A login the server refuses
+ * ({@code pg_hba.conf}, the role, the password) is not retried: it is a configuration to fix, said in one line.
  */
 public final class StreamingWalReceiver implements WalReceiver {
 
@@ -28,6 +29,8 @@ public final class StreamingWalReceiver implements WalReceiver {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamingWalReceiver.class);
     private static final long STOP_CHECK_MILLIS = 200;
+    /** SQLSTATE class 28: pg_hba.conf rejects the connection, the role does not exist or the password is wrong. */
+    private static final String INVALID_AUTHORIZATION_CLASS = "28";
 
     /** Creates a receiver; each {@link #receive} call is one run of {@code receive-wal}. */
     public StreamingWalReceiver() {
@@ -77,6 +80,11 @@ public final class StreamingWalReceiver implements WalReceiver {
         try {
             return job.connector().open();
         } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith(INVALID_AUTHORIZATION_CLASS)) {
+                throw new BarmanException(ReceiverSession.firstLine(e.getMessage()) + ": check streaming_conninfo, "
+                        + "and that pg_hba.conf has a replication line for its user (receive-wal does not retry a "
+                        + "refused login)", e);
+            }
             throw new ConnectionLost(ReceiverSession.firstLine(e.getMessage()), e);
         }
     }

@@ -179,6 +179,33 @@ class StreamingWalReceiverIT {
     }
 
     @Test
+    void aReplicationConnectionThatPgHbaConfRejectsStopsTheReceiverWithOneLineAndNoRetry() throws IOException {
+        PostgresCluster pg = postgres.cluster();
+        Path hba = pg.dataDirectory().resolve("pg_hba.conf");
+        String original = Files.readString(hba);
+        pg.execute("CREATE ROLE refused_replication LOGIN REPLICATION");
+        try {
+            Files.writeString(hba, "host replication refused_replication 127.0.0.1/32 reject\n" + original);
+            pg.execute("SELECT pg_reload_conf()");
+            String url = "jdbc:postgresql://127.0.0.1:" + pg.port() + "/postgres?user=refused_replication";
+            try (RunningReceiver receiver = RunningReceiver.start(RunningReceiver.connector(() -> url),
+                    work.resolve("refused"), null, false)) {
+                assertThat(receiver.awaitFailure(WAIT)).isInstanceOf(BarmanException.class)
+                        .hasMessageContaining("pg_hba.conf rejects replication connection for host \"127.0.0.1\", "
+                                + "user \"refused_replication\"")
+                        .hasMessageEndingWith(": check streaming_conninfo, and that pg_hba.conf has a replication "
+                                + "line for its user (receive-wal does not retry a refused login)")
+                        .hasMessageNotContaining("\n");
+                assertThat(receiver.listener.disconnects()).as("no retry").isEmpty();
+            }
+        } finally {
+            Files.writeString(hba, original);
+            pg.execute("SELECT pg_reload_conf()");
+            pg.execute("DROP ROLE refused_replication");
+        }
+    }
+
+    @Test
     void aSynchronousCommitReturnsOnceTheReceiverHasFlushedIt() throws Exception {
         PostgresCluster pg = postgres.cluster();
         Path folder = work.resolve("streaming");

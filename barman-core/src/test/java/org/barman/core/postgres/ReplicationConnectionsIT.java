@@ -70,4 +70,27 @@ class ReplicationConnectionsIT {
                         + "replication=true dbname=replication application_name=barman_main): ")
                 .hasMessageNotContaining("\n");
     }
+
+    @Test
+    void aReplicationConnectionThatPgHbaConfRejectsIsOneLineSayingSo() throws Exception {
+        Path hba = pg.cluster().dataDirectory().resolve("pg_hba.conf");
+        String original = Files.readString(hba);
+        pg.cluster().execute("CREATE ROLE refused_replication LOGIN REPLICATION");
+        try {
+            Files.writeString(hba, "local replication refused_replication reject\n" + original);
+            pg.cluster().execute("SELECT pg_reload_conf()");
+            ReplicationConnector connector = ReplicationConnections.connector(server("host="
+                    + pg.cluster().socketDirectory() + " port=" + pg.cluster().port() + " user=refused_replication"));
+
+            assertThatThrownBy(connector::open).isInstanceOf(SQLException.class)
+                    .hasMessageStartingWith("cannot open a replication connection to PostgreSQL of server main (")
+                    .hasMessageContaining("pg_hba.conf rejects replication connection for host \"[local]\", user "
+                            + "\"refused_replication\"")
+                    .hasMessageNotContaining("\n");
+        } finally {
+            Files.writeString(hba, original);
+            pg.cluster().execute("SELECT pg_reload_conf()");
+            pg.cluster().execute("DROP ROLE refused_replication");
+        }
+    }
 }
