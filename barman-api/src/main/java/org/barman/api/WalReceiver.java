@@ -23,10 +23,10 @@ package org.barman.api;
  * {@code pg_receivewal} does): it holds the WAL up to the switch point, which the next timeline's segment of the
  * same number starts with too, and it is never completed, so it must never be archived as a complete segment;
  * <li>files it is still creating are named {@code <name>.tmp}: they are not WAL yet;
- * <li>a lost or refused connection is retried with a growing wait (reported to the listener) until it works or a
- * stop is requested; what the receiver cannot go on from (the folder cannot be written, the server is another
- * system, the slot does not exist, WAL the server no longer has) ends {@link #receive} with a
- * {@link BarmanException} that says what to do.
+ * <li>a lost connection, or one the server cannot accept now (it is starting or stopping), is retried with a
+ * growing wait (reported to the listener) until it works or a stop is requested; what the receiver cannot go on
+ * from (a login the server refuses, the folder cannot be written, the server is another system, the slot does not
+ * exist, WAL the server no longer has) ends {@link #receive} with a {@link BarmanException} that says what to do.
  * </ul>
  */
 public interface WalReceiver {
