@@ -143,6 +143,9 @@ public final class BarmanCommand implements Runnable {
         BarmanCommand top = commandLine.getCommandSpec().root().commandLine().getCommand();
         PrintWriter err = commandLine.getErr();
         err.println("ERROR: " + Secrets.mask(message(e)));
+        if (top.barman != null) {
+            LoggingSetup.errorToFile(Secrets.mask(message(e)), top.debug ? e : null);
+        }
         if (top.debug) {
             err.print(stackTrace(e));
         }

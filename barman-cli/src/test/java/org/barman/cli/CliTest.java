@@ -161,6 +161,14 @@ class CliTest {
     }
 
     @Test
+    void theErrorThatEndsACommandIsAlsoInTheLogFileOnce() throws IOException {
+        CliRun run = CliRun.of("-c", guideConfig().toString(), "show-server", "other");
+        assertThat(run.err()).isEqualTo("ERROR: unknown server 'other' (configured servers: main)\n");
+        assertThat(Files.readString(dir.resolve("log/barman.log"))).containsOnlyOnce(
+                " barman.error ERROR: unknown server 'other' (configured servers: main)\n");
+    }
+
+    @Test
     void unknownOptionsAreWarningsOnStandardError() throws IOException {
         Path file = config("[barman]\nbarman_user = %s\n[main]\nconninfo = h\nfrobnicate = yes\n"
                 .formatted(System.getProperty("user.name")));

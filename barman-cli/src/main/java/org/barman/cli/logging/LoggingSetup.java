@@ -10,6 +10,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.filter.Filter;
@@ -124,6 +125,25 @@ public final class LoggingSetup {
                     ProcessHandle.current().pid());
             log.debug("configuration files read: {}",
                     String.join(", ", configurationFiles.stream().map(Path::toString).toList()));
+        }
+    }
+
+    /**
+     * Writes an error that the terminal shows already (the one that ends a command) to {@code log_file} only, so
+     * that the log tells why a command failed, a receiver started by cron included, without a second line on the
+     * terminal. Nothing happens without a log file.
+     *
+     * @param message the error, as printed
+     * @param cause its exception, whose stack trace the log shows; null for none
+     */
+    public static void errorToFile(String message, Throwable cause) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return;
+        }
+        var file = context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(FILE);
+        if (file != null) {
+            file.doAppend(new LoggingEvent(LoggingSetup.class.getName(), context.getLogger("barman.error"),
+                    Level.ERROR, message, cause, null));
         }
     }
 
