@@ -31,7 +31,8 @@
 #    /proc its RSS; printed: first, last, max, and the least-squares slope in KiB per minute; with the WAL volume
 #    streamed and the flush lag of the whole phase. Completed segments are deleted as they arrive (as archive-wal
 #    would move them), so that the disk does not fill. BARMAN_JAVA_OPTS (for example -Xmx64m) reaches the JVM.
-# Everything lives in a temporary folder, removed at the end. Run it on a quiet machine.
+# KEEP_SAMPLES=DIR keeps the raw samples (lag*: epoch, application_name, current - flush, current - sent; heap).
+# Everything else lives in a temporary folder, removed at the end. Run it on a quiet machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 clients=${1:-8}
@@ -58,6 +59,9 @@ cleanup() {
     local running; running=$(jobs -p)
     [ -z "$running" ] || kill $running 2>/dev/null || true
     "${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/pgdata" -m immediate stop >/dev/null 2>&1 || true
+    if [ -n "${KEEP_SAMPLES:-}" ]; then
+        mkdir -p "$KEEP_SAMPLES" && cp "$work"/lag* "$work"/heap "$work"/pgbench* "$KEEP_SAMPLES"/ 2>/dev/null || true
+    fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -142,7 +146,7 @@ lag_stats() { # samples file, application_name[, column]: "n samples, max X MiB,
         { v[NR] = $1 } END {
             if (NR == 0) { print "no samples"; exit }
             p99 = v[int(0.99 * NR + 0.999)]; med = v[int(0.5 * NR + 0.5)]
-            printf "%d samples, max %.2f MiB, p99 %.2f MiB, median %.3f MiB (max %d bytes)", NR, v[NR] / 1048576,
+            printf "%d samples, max %.2f MiB, p99 %.2f MiB, median %.3f MiB (max %.0f bytes)", NR, v[NR] / 1048576,
                 p99 / 1048576, med / 1048576, v[NR] }'
 }
 compare_with_pg_wal() { # folder, label, end lsn: compares what pg_wal still has
@@ -206,7 +210,7 @@ printf '   idle (no load, 10 s): pg_receivewal %.1f %% of a core, barman %.1f %%
     "$(calc "100 * ($(cpu_ticks "$barman_pid") - $barman_cpu0) / $tick / 10")"
 for load in $loads; do
     pgrw_cpu0=$(cpu_ticks "$pgrw_pid"); barman_cpu0=$(cpu_ticks "$barman_pid")
-    start_sampler "$work/lag1"
+    start_sampler "$work/lag1-$load"
     lsn0=$(lsn); t0=$(now)
     run_pgbench "$load" "$seconds" > "$work/pgbench1" 2>&1
     lsn1=$(lsn); t1=$(now)
@@ -228,8 +232,8 @@ for load in $loads; do
         printf '   %-15s all of it flushed %.2f s after pgbench ended: %s MiB/s; CPU %.1f s (%.1f s per GiB)\n' "$r" \
             "$(calc "$done_at - $t1")" "$(mib "$bytes1 / ($done_at - $t0)")" "$cpu" \
             "$(calc "$cpu * 1073741824 / $bytes1")"
-        printf '   %-15s flush lag: %s\n' "" "$(lag_stats "$work/lag1" "$app")"
-        printf '   %-15s of which not sent yet by the server: %s\n' "" "$(lag_stats "$work/lag1" "$app" 4)"
+        printf '   %-15s flush lag: %s\n' "" "$(lag_stats "$work/lag1-$load" "$app")"
+        printf '   %-15s of which not sent yet by the server: %s\n' "" "$(lag_stats "$work/lag1-$load" "$app" 4)"
     done
     rate_pgrw1=$(calc "$bytes1 / ($(awk -F'|' '$1 == "pg_receivewal" { print $2 }' "$work/done1") - $t0)")
     rate_barman1=$(calc "$bytes1 / ($(awk -F'|' '$1 == "barman" { print $2 }' "$work/done1") - $t0)")
@@ -245,9 +249,9 @@ compare_with_pg_wal "$streaming" barman "$lsn1"
 echo "== 2. Catch-up: $backlog_mib MiB of WAL kept by the slots, each receiver alone, $rounds rounds"
 psql "CREATE TABLE backlog (id bigint, filler text)"
 sum_pgrw=0; sum_barman=0
-catch_up() { # receiver target
-    local from seen_done t_launch
-    from=$(psql "SELECT restart_lsn FROM pg_replication_slots WHERE slot_name = '$([ "$1" = barman ] && echo barman || echo pgrw)'")
+catch_up() { # receiver from target (both receivers had flushed up to "from")
+    local from=$2 t_launch
+    set -- "$1" "$3"
     local app=pg_receivewal; [ "$1" = barman ] && app=barman_receive_wal
     psql "SELECT seen || ' ' || done FROM wait_flushed('$app', '$2')" > "$work/done2" &
     local waiter=$!
@@ -279,7 +283,7 @@ for round in $(seq 1 "$rounds"); do
     order="pg_receivewal barman"; [ $((round % 2)) = 0 ] && order="barman pg_receivewal"
     echo "   round $round ($order):"
     for r in $order; do
-        catch_up "$r" "$target"
+        catch_up "$r" "$start" "$target"
         if [ "$r" = barman ]; then sum_barman=$(calc "$sum_barman + $last_rate"); else sum_pgrw=$(calc "$sum_pgrw + $last_rate"); fi
         sync
     done
