@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  * <li>when a segment is complete, and before any answer the server asks for;
  * <li>while the receiver is less than a segment behind the server, when {@link #MAX_UNFLUSHED} bytes wait.
  * </ul>
+ * A completed segment is reported at once too, and the positions at least every status interval while the server
+ * keeps sending, so that the server's slot (and a synchronous commit) moves on while the receiver catches up.
  * Under load the fsyncs thus take in all the WAL read meanwhile, one per batch rather than one per message, and the
  * receiver reads at least as long as it waits for the disk; when the server is quiet a commit waits only for the
  * fsync of its own WAL; and a receiver catching up from far behind, which no commit waits for, fsyncs once per
@@ -220,13 +222,16 @@ final class WalStream {
             }
         }
         long behind = data.serverEnd().minus(written);
-        if (behind <= 0 ? System.nanoTime() - lastFlush >= Math.min(lastFlushDuration, flushGapNanos)
+        long now = System.nanoTime();
+        if (behind <= 0 ? now - lastFlush >= Math.min(lastFlushDuration, flushGapNanos)
                 : behind <= segmentSize && written.minus(flushed) >= MAX_UNFLUSHED) {
             flush(true);
+        } else if (now - lastReport >= statusIntervalNanos) {
+            report(false);
         }
     }
 
-    private void completeSegment() {
+    private void completeSegment() throws SQLException {
         WalSegmentName completed = file.segment();
         boolean timelineGoesOn = timelineEnd == null || written.compareTo(timelineEnd) < 0;
         file = folder.complete(file, timelineGoesOn, segmentSize);
@@ -234,6 +239,7 @@ final class WalStream {
         lastFlush = System.nanoTime();
         LOG.debug("completed {}", completed);
         listener.segmentCompleted(completed);
+        report(false);
     }
 
     private void keepalive(ReplicationMessages.Keepalive keepalive) throws SQLException {

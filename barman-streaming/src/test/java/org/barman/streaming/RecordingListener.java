@@ -14,6 +14,7 @@ final class RecordingListener implements WalReceiverListener {
     private final List<String> events = new ArrayList<>();
     private final List<WalSegmentName> completed = new ArrayList<>();
     private final List<String> disconnects = new ArrayList<>();
+    private final List<Lsn> flushReports = new ArrayList<>();
     private Lsn flushed = Lsn.ZERO;
     private long streamingTimeline;
 
@@ -30,6 +31,7 @@ final class RecordingListener implements WalReceiverListener {
             events.add("flushed went back from " + flushed + " to " + position);
         }
         flushed = position;
+        flushReports.add(position);
         notifyAll();
     }
 
@@ -44,6 +46,11 @@ final class RecordingListener implements WalReceiverListener {
         disconnects.add(reason);
         events.add("disconnected: " + reason + ", retry in " + retryIn);
         notifyAll();
+    }
+
+    /** @return every position reported as flushed, in order */
+    synchronized List<Lsn> flushReports() {
+        return List.copyOf(flushReports);
     }
 
     synchronized Lsn flushed() {

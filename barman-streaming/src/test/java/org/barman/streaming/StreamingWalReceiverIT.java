@@ -134,6 +134,29 @@ class StreamingWalReceiverIT {
     }
 
     @Test
+    void catchingUpFromFarBehindReportsEachCompletedSegmentAsFlushed() {
+        PostgresCluster pg = postgres.cluster();
+        Path folder = work.resolve("streaming");
+        pg.execute("select pg_create_physical_replication_slot('barman_behind', true)");
+        try {
+            StreamedWal.writeWal(pg, 100);
+            try (RunningReceiver receiver = RunningReceiver.start(pg, folder, "barman_behind")) {
+                Lsn end = StreamedWal.switchWal(pg);
+                receiver.listener.awaitFlushed(end, WAIT);
+                receiver.stop();
+                List<WalSegmentName> completed = receiver.listener.completed();
+                assertThat(completed).as("the backlog is several segments").hasSizeGreaterThan(4);
+                List<Lsn> segmentEnds = completed.stream().map(s -> s.next(SEGMENT_SIZE).startLsn(SEGMENT_SIZE))
+                        .toList();
+                assertThat(receiver.listener.flushReports()).as("the server hears of each segment on disk at once, "
+                        + "so that its slot and a waiting synchronous commit move on").containsAll(segmentEnds);
+            }
+        } finally {
+            pg.execute("select pg_drop_replication_slot('barman_behind')");
+        }
+    }
+
+    @Test
     void anEmptyFolderStartsWhereTheSlotStands() {
         PostgresCluster pg = postgres.cluster();
         Path folder = work.resolve("streaming");
