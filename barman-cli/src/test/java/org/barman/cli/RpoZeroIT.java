@@ -3,6 +3,7 @@ package org.barman.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -37,13 +38,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * RPO zero through Barman's own synchronous WAL receiver, on every supported major (Debian's PostgreSQL 15, the test
  * kit's binaries for the others): with {@code synchronous_standby_names} naming {@code barman receive-wal}, a COMMIT
- * returns only once Barman has the WAL on disk, so after the primary is killed ({@code kill -9}, no shutdown
- * checkpoint) and its data folder deleted, a recovery from Barman alone to the latest point holds every transaction
- * whose COMMIT returned: the complete segments from the archive, the last ones from the segment still
- * {@code .partial} in the streaming folder. On the way, the receiver's segments reach the archive through
- * {@code switch-wal --archive} and {@code archive-wal}, and the base backup is completed by streamed WAL alone
- * ({@code archiver = off}). Barman runs in-process, but for {@code receive-wal}, which runs as a process of its own
- * (as cron starts it) so that it outlives the primary and is stopped as a DBA would stop it.
+ * returns only once Barman has the WAL on disk, so after the primary is killed and its data folder deleted, a
+ * recovery from Barman alone to the latest point holds every transaction whose COMMIT returned: the complete
+ * segments from the archive, the last ones from the segment still {@code .partial} in the streaming folder.
+ *
+ * <p>Writers commit on four connections and record each id whose COMMIT returned. The receiver is then frozen
+ * (SIGSTOP), as a slow disk or network makes it lag, until every writer waits in its COMMIT; then every process of the
+ * primary gets SIGKILL at once, as in a crash of its host (no shutdown checkpoint, no WAL sender draining what it
+ * has). An asynchronous receiver would let COMMITs return meanwhile, and a recovery that ignored the {@code .partial}
+ * would stop at the last complete segment: either way recorded transactions would be missing.
+ *
+ * <p>On the way, the base backup is completed by streamed WAL alone ({@code archiver = off}), and the receiver's
+ * segments reach the archive through {@code switch-wal --archive} and {@code archive-wal}. Barman runs in-process,
+ * but for {@code receive-wal}, which runs as a process of its own (as cron starts it) so that it outlives the primary
+ * and is stopped as a DBA would stop it.
  */
 class RpoZeroIT {
 
@@ -128,14 +136,18 @@ class RpoZeroIT {
         assertThat(archived.exitCode()).as(archived.err()).isZero();
         assertThat(archived.out()).startsWith("Processing xlog segments from streaming for main\n")
                 .containsPattern("\t[0-9A-F]{24}\n");
-        synchronized (failures) {
-            assertThat(failures).as("the workload's failures while the primary ran").isEmpty();
-        }
 
+        signal("STOP", List.of(receiver.pid()));
+        await(() -> Integer.parseInt(pg.queryValue("SELECT count(*) FROM pg_stat_activity WHERE wait_event = "
+                + "'SyncRep'")) == WRITERS, "every writer waiting in COMMIT for the frozen receiver");
         killPrimaryAndDeleteItsData();
+        signal("CONT", List.of(receiver.pid()));
         for (Thread writer : writers) {
             writer.join(WAIT.toMillis());
             assertThat(writer.isAlive()).as("a writer stopped by the primary's death").isFalse();
+        }
+        synchronized (failures) {
+            assertThat(failures).as("the workload's failures while the primary ran").isEmpty();
         }
         CliRun stop = barman("receive-wal", "--stop", "main");
         assertThat(stop.exitCode()).as(stop.err()).isZero();
@@ -159,8 +171,9 @@ class RpoZeroIT {
         assertThat(recorded).as("transactions whose COMMIT returned").hasSizeGreaterThanOrEqualTo(MIN_COMMITTED);
         Map<Long, String> missing = new TreeMap<>(recorded);
         missing.keySet().removeAll(recovered);
-        assertThat(missing).as("committed transactions (id and insert position) missing after the recovery, whose "
-                + "WAL ended in %s; %d committed, %d recovered", partial, recorded.size(), recovered.size()).isEmpty();
+        assertThat(missing.size()).as("committed transactions missing after the recovery (%d committed, %d recovered,"
+                + " the last segment %s); the first ones, id=insert position: %s", recorded.size(), recovered.size(),
+                partial, missing.entrySet().stream().limit(20).toList()).isZero();
     }
 
     /**
@@ -204,16 +217,34 @@ class RpoZeroIT {
         }
     }
 
-    /** SIGKILL to the postmaster, as a crash of the host would stop it, then its data folder is gone. */
+    /**
+     * Kills the primary as a crash of its host would: the postmaster is frozen (SIGSTOP, so that it starts no new
+     * process), then every process of the server, and then they all get SIGKILL. None of them runs on after the
+     * others: a backend or WAL sender left alive could still send WAL or answer a COMMIT. Then the data folder is
+     * deleted.
+     */
     private void killPrimaryAndDeleteItsData() throws IOException, InterruptedException {
         long postmaster = Long.parseLong(Files.readAllLines(pg.dataDirectory().resolve("postmaster.pid")).get(0)
                 .strip());
         killed.set(true);
-        ProcessHandle process = ProcessHandle.of(postmaster).orElseThrow();
-        assertThat(process.destroyForcibly()).as("SIGKILL sent to the postmaster").isTrue();
-        await(() -> !process.isAlive(), "the postmaster dies");
+        signal("STOP", List.of(postmaster));
+        List<Long> server = new ArrayList<>(List.of(postmaster));
+        ProcessHandle.of(postmaster).orElseThrow().descendants().forEach(process -> server.add(process.pid()));
+        assertThat(server).as("the postmaster and its processes").hasSizeGreaterThan(WRITERS + 1);
+        signal("STOP", server);
+        signal("KILL", server);
+        await(() -> server.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)),
+                "every process of the primary dies");
         TempFolders.deleteRecursively(pg.dataDirectory());
         assertThat(pg.dataDirectory()).doesNotExist();
+    }
+
+    private static void signal(String signal, List<Long> pids) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+        pids.forEach(pid -> command.add(Long.toString(pid)));
+        Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(kill.waitFor()).as("%s: %s", command, output).isZero();
     }
 
     private void startReceiver() throws Exception {
