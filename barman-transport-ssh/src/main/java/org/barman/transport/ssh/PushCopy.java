@@ -126,6 +126,9 @@ final class PushCopy {
             }
         }
         listener.planned(plannedFiles, plannedBytes);
+        if (connections.size() > 1) {
+            makeFolders(connections.get(0), folders);
+        }
         streams.run(connections, content, (session, group) -> sendEntries(session, group, false));
         finish(connections.get(0), folders);
         return new CopyResult(files.sum(), bytes.sum(), 0, 0);
@@ -164,6 +167,25 @@ final class PushCopy {
             LOG.debug("Removing from {} on {} what the source does not have", root, destination);
             check(RemoteCommand.run(session, cd + "exec xargs -0 rm -rf --",
                     removals.toString().getBytes(StandardCharsets.UTF_8), destination), "remove old content");
+        }
+    }
+
+    /**
+     * Makes the folders before parallel streams extract files into them: GNU tar makes a missing parent itself, but
+     * gives up on the file ("Cannot open") when another stream made that parent in between. Their modes and times
+     * are set at the end, with the folders' own entries.
+     */
+    private void makeFolders(Session session, List<TreeEntry> folders) {
+        StringBuilder paths = new StringBuilder();
+        for (TreeEntry folder : folders) {
+            if (!folder.path().isEmpty()) {
+                paths.append("./").append(folder.path()).append('\0');
+            }
+        }
+        if (paths.length() > 0) {
+            check(RemoteCommand.run(session, "LC_ALL=C; export LC_ALL\ncd -- " + ShellWords.quote(root)
+                    + " || exit 2\nexec xargs -0 mkdir -p --", paths.toString().getBytes(StandardCharsets.UTF_8),
+                    destination), "make the folders");
         }
     }
 

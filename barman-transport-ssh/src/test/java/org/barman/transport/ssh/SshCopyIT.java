@@ -182,4 +182,28 @@ class SshCopyIT {
                     .hasMessageContaining("Permission denied");
         }
     }
+
+    /**
+     * GNU tar makes the missing parents of a file it extracts, but gives up on the file ("Cannot open: No such file
+     * or directory") when another stream made that parent in between: parallel streams into new folders raced.
+     */
+    @Test
+    void parallelStreamsIntoManyNewFoldersNeverRaceForTheirParents() throws IOException {
+        Path backup = Files.createDirectories(folder.resolve("local/data"));
+        for (int i = 0; i < 200; i++) {
+            Path nested = Files.createDirectories(backup.resolve("base/" + i + "/sub"));
+            for (int j = 0; j < 4; j++) {
+                Files.writeString(nested.resolve("f" + j), "file " + j + " of folder " + i + "\n");
+            }
+        }
+        for (int round = 0; round < 3; round++) {
+            Path destination = folder.resolve("remote" + round + "/pgdata");
+            Files.createDirectories(destination.getParent());
+            PostgresCluster.grantToClusterUser(destination.getParent());
+            try (Transport transport = transport(Map.of("parallel_jobs", "4"))) {
+                transport.push(CopyJob.of(destination.toString(), backup), CopyListener.NONE);
+            }
+            TreeSnapshot.assertSame(TreeSnapshot.of(backup), TreeSnapshot.of(destination), "round " + round);
+        }
+    }
 }
