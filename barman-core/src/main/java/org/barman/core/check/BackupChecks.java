@@ -4,12 +4,13 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import org.barman.api.BackupInfo;
 import org.barman.api.BackupStatus;
+import org.barman.api.BackupStrategy;
 import org.barman.api.BarmanException;
 import org.barman.api.WalSegmentName;
+import org.barman.core.backup.BackupStrategies;
 import org.barman.core.catalog.AbandonedBackups;
 import org.barman.core.config.AgeLimit;
 import org.barman.core.config.ConfigOptions;
@@ -38,20 +39,17 @@ public final class BackupChecks {
         }).orElse(List.of());
     }
 
-    /** @return {@code backup_options} can work with the server's version */
+    /** @return the strategy {@code backup_options} asks for can back up the server (its version, a standby) */
     public static ServerCheck backupOptions() {
         return context -> context.postgres().map(pg -> {
-            Set<String> options = context.server().config().get(ConfigOptions.BACKUP_OPTIONS);
-            String strategy = options.contains("exclusive_backup") ? "exclusive_backup" : "concurrent_backup";
+            ServerConfig config = context.server().config();
+            String name = ConfigOptions.BACKUP_OPTIONS.name();
             try {
-                context.server().barman().plugins().backupStrategy(strategy).checkSupported(pg.versionNum());
-                if (strategy.equals("exclusive_backup") && pg.isInRecovery()) {
-                    return List.of(CheckResult.failed("backup_options", "exclusive_backup cannot back up a "
-                            + "standby: set backup_options = concurrent_backup"));
-                }
-                return List.of(CheckResult.ok("backup_options", strategy));
+                BackupStrategy strategy = BackupStrategies.of(config, context.server().barman().plugins());
+                strategy.checkSupported(pg.versionNum(), pg.isInRecovery());
+                return List.of(CheckResult.ok(name, strategy.name()));
             } catch (BarmanException e) {
-                return List.of(CheckResult.failed("backup_options", e.getMessage()));
+                return List.of(CheckResult.failed(name, e.getMessage()));
             }
         }).orElse(List.of());
     }
