@@ -13,6 +13,7 @@ import org.barman.api.WalSegmentName;
 import org.barman.core.backup.BackupStrategies;
 import org.barman.core.catalog.AbandonedBackups;
 import org.barman.core.config.AgeLimit;
+import org.barman.core.config.BackupMethod;
 import org.barman.core.config.ConfigOptions;
 import org.barman.core.config.ServerConfig;
 import org.barman.core.lock.FileLock;
@@ -39,11 +40,15 @@ public final class BackupChecks {
         }).orElse(List.of());
     }
 
-    /** @return the strategy {@code backup_options} asks for can back up the server (its version, a standby) */
+    /**
+     * @return the backup strategy the configuration asks for ({@code backup_options}, or {@code backup_method =
+     *     postgres}) is installed and can back up the server (its version, a standby)
+     */
     public static ServerCheck backupOptions() {
         return context -> context.postgres().map(pg -> {
             ServerConfig config = context.server().config();
-            String name = ConfigOptions.BACKUP_OPTIONS.name();
+            String name = config.get(ConfigOptions.BACKUP_METHOD) == BackupMethod.POSTGRES
+                    ? ConfigOptions.BACKUP_METHOD.name() : ConfigOptions.BACKUP_OPTIONS.name();
             try {
                 BackupStrategy strategy = BackupStrategies.of(config, context.server().barman().plugins());
                 strategy.checkSupported(pg.versionNum(), pg.isInRecovery());

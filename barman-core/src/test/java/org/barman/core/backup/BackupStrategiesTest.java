@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.barman.api.BackupStrategy;
+import org.barman.api.BarmanException;
 import org.barman.core.config.BarmanConfig;
 import org.barman.core.config.ConfigLoader;
 import org.barman.core.config.ServerConfig;
@@ -15,7 +16,10 @@ import org.barman.core.plugin.Plugins;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Which strategy a configuration gets, what each of core's two refuses and how it records its mode. */
+/**
+ * Which strategy a configuration gets, what each of core's two refuses and how it records its mode; and the one
+ * line when {@code backup_method = postgres} has no strategy installed.
+ */
 class BackupStrategiesTest {
 
     @TempDir
@@ -33,12 +37,26 @@ class BackupStrategiesTest {
     }
 
     @Test
-    void backupOptionsChooseBetweenCoresStrategies() throws IOException {
+    void backupOptionsChooseBetweenCoresStrategiesForBothFileCopyMethods() throws IOException {
         assertThat(BackupStrategies.of(server(""), plugins)).isInstanceOf(ConcurrentBackupStrategy.class);
         assertThat(BackupStrategies.of(server("backup_options = exclusive_backup\n"), plugins).name())
                 .isEqualTo("exclusive_backup");
-        assertThat(BackupStrategies.of(server("backup_options = exclusive_backup, external_configuration\n"),
-                plugins).name()).isEqualTo("exclusive_backup");
+        assertThat(BackupStrategies.of(server("backup_method = local-rsync\n"
+                + "backup_options = exclusive_backup, external_configuration\n"), plugins).name())
+                .isEqualTo("exclusive_backup");
+        assertThat(BackupStrategies.of(server("backup_method = local-rsync\n"), plugins).name())
+                .isEqualTo("concurrent_backup");
+    }
+
+    @Test
+    void postgresWithoutItsStrategyFailsWithOneLineNamingTheModule() throws IOException {
+        ServerConfig config = server("backup_method = postgres\nbackup_options = exclusive_backup\n");
+        assertThat(plugins.hasBackupStrategy("postgres")).isFalse();
+        assertThat(BackupStrategies.name(config)).isEqualTo("postgres");
+        assertThatThrownBy(() -> BackupStrategies.of(config, plugins)).isInstanceOf(BarmanException.class)
+                .hasMessage(file + " [main] backup_method = postgres needs the backup strategy 'postgres' of the "
+                        + "barman-streaming module, which is not installed (lib/barman-streaming-*.jar of the "
+                        + "distribution): install it, or set backup_method = rsync");
     }
 
     @Test
