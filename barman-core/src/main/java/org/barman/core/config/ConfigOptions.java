@@ -220,7 +220,7 @@ public final class ConfigOptions {
     public static final ConfigOption<String> TRANSPORT = add("transport", GLOBAL_AND_SERVER, null,
             "the name of an installed transport (local, rsync, ssh, or a plug-in's)",
             "How files move between the PostgreSQL host and the backup host. Unset: local when ssh_command is "
-                    + "empty, rsync otherwise.", text -> text.toLowerCase(java.util.Locale.ROOT), null);
+                    + "empty, rsync otherwise; always local with backup_method = local-rsync.", text -> text.toLowerCase(java.util.Locale.ROOT), null);
     /** Pre-archive hook. */
     public static final ConfigOption<String> PRE_ARCHIVE_SCRIPT = hook("pre_archive_script",
             "before a WAL file is archived, once, exit code ignored");
