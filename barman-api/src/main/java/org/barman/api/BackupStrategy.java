@@ -1,41 +1,65 @@
 package org.barman.api;
 
-import java.sql.Connection;
+import java.io.IOException;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 
 /**
- * How PostgreSQL is told that a base backup starts and stops ({@code backup_options}).
+ * How a base backup is taken: how PostgreSQL is told that it starts and stops, and how the server's files reach the
+ * backup. Core runs everything around it (the lock, {@code backup.info}, hooks, the closing WAL) and hands the
+ * strategy a {@link BackupRun} for one backup.
  *
- * <p>Both calls use the same open connection: with the non-exclusive API, PostgreSQL ends the backup when the
- * session that started it closes.
+ * <p>A strategy that copies files at the file level ({@code backup_options = concurrent_backup} or
+ * {@code exclusive_backup}) starts the backup with SQL, calls {@link BackupRun#copyFiles} (the server's transport)
+ * and stops it. A strategy whose server sends the files itself (such as {@code BASE_BACKUP} on a replication
+ * connection) writes them into {@link BackupRun#dataDirectory()} and the tablespace folders and never calls
+ * {@code copyFiles}.
+ *
+ * <p>One instance serves every backup: keep what belongs to one backup in local variables, not in fields.
  */
 public interface BackupStrategy {
 
-    /** @return the name used in {@code backup_options}, such as {@code concurrent_backup} */
+    /**
+     * @return the strategy's name: the {@code backup_options} value that selects it, such as
+     *     {@code concurrent_backup}, or the {@code backup_method} value, such as {@code postgres}
+     */
     String name();
 
     /**
+     * Refuses a server this strategy cannot back up, before anything is recorded ({@code barman check} calls it
+     * too).
+     *
      * @param serverVersionNum the server's {@code server_version_num}
-     * @throws BarmanException saying what to use instead when this strategy cannot work with that version
+     * @param standby whether the server is in recovery (a standby)
+     * @throws BarmanException saying what to use instead when this strategy cannot work with that server
      */
-    void checkSupported(int serverVersionNum);
+    void checkSupported(int serverVersionNum, boolean standby);
 
     /**
-     * @param connection an open connection to the server being backed up
-     * @param label the backup label
-     * @param immediateCheckpoint whether to ask for a fast checkpoint
-     * @return where the backup starts
-     * @throws SQLException when PostgreSQL refuses
+     * @param transport the name of the server's transport, the one {@link BackupRun#copyFiles} copies through
+     *     (a strategy that never calls it ignores it)
+     * @return how {@code backup.info} records a backup this strategy takes ({@code mode}), such as
+     *     {@code rsync-concurrent} or {@code postgres}
      */
-    Start start(Connection connection, String label, boolean immediateCheckpoint) throws SQLException;
+    String mode(String transport);
 
     /**
-     * @param connection the connection {@link #start} used
-     * @return where the backup stops, and the files to write into the copy
+     * Takes the backup: starts it, reports the start with {@link BackupRun#started}, brings every file into the
+     * backup's folders, and stops it. On failure it leaves PostgreSQL as it found it (out of backup mode) where it
+     * can, and throws; core records the backup as FAILED.
+     *
+     * @param run the backup being taken
+     * @return where the backup stopped and what was copied
      * @throws SQLException when PostgreSQL refuses
+     * @throws IOException when the files cannot be received or written
+     * @throws BarmanException when the backup fails otherwise (the message says why)
      */
-    Stop stop(Connection connection) throws SQLException;
+    Outcome take(BackupRun run) throws SQLException, IOException;
+
+    /** @return the plug-in API version this strategy was built against; see {@link BarmanApi#VERSION} */
+    default String apiVersion() {
+        return BarmanApi.VERSION;
+    }
 
     /**
      * @param lsn the start position (the checkpoint's redo location)
@@ -48,10 +72,32 @@ public interface BackupStrategy {
     /**
      * @param lsn the stop position
      * @param time when the backup stopped, by the server's clock
-     * @param backupLabel the content of {@code backup_label} to write into the copy (null when PostgreSQL wrote
-     *     it into the data folder itself, as an exclusive backup does)
-     * @param tablespaceMap the content of {@code tablespace_map} to write into the copy, null when none
+     * @param backupLabel the content of {@code backup_label}, which core writes into the copy; null when it is in
+     *     the copy already (written there by PostgreSQL, as an exclusive backup does, or received with the files)
+     * @param tablespaceMap the content of {@code tablespace_map}, which core writes into the copy; null when none
+     *     or already in the copy
      */
     record Stop(Lsn lsn, OffsetDateTime time, String backupLabel, String tablespaceMap) {
+    }
+
+    /**
+     * What a backup produced.
+     *
+     * @param stop where it stopped
+     * @param copied the files brought into the backup (what {@code backup.info} records as its size)
+     */
+    record Outcome(Stop stop, CopyResult copied) {
+
+        /**
+         * Checks the fields.
+         *
+         * @param stop where it stopped
+         * @param copied the files brought into the backup (what {@code backup.info} records as its size)
+         */
+        public Outcome {
+            if (stop == null || copied == null) {
+                throw new IllegalArgumentException("a backup outcome needs its stop and its copy result");
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -12,10 +13,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import org.barman.api.BackupId;
 import org.barman.api.BackupInfo;
+import org.barman.api.BackupRun;
 import org.barman.api.BackupStatus;
 import org.barman.api.BackupStrategy;
 import org.barman.api.BarmanException;
@@ -24,6 +25,8 @@ import org.barman.api.CopyJob;
 import org.barman.api.CopyListener;
 import org.barman.api.CopyResult;
 import org.barman.api.Lsn;
+import org.barman.api.PluginOptions;
+import org.barman.api.ReplicationConnector;
 import org.barman.api.ReuseMode;
 import org.barman.api.Tablespace;
 import org.barman.api.Transport;
@@ -41,15 +44,17 @@ import org.barman.core.io.Retries;
 import org.barman.core.lock.FileLock;
 import org.barman.core.lock.Locks;
 import org.barman.core.postgres.PostgresServer;
+import org.barman.core.postgres.ReplicationConnections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One base backup of one server: under the server's backup lock, tell PostgreSQL the backup starts, copy PGDATA
- * and every tablespace through the server's transport (retrying the copy as configured), tell PostgreSQL it
- * stops, write {@code backup_label} and {@code tablespace_map} into the copy, and record every step in
- * {@code backup.info}: STARTED, then WAITING_FOR_WALS, then DONE once the WAL that makes the copy consistent is
- * archived; FAILED with the reason when anything goes wrong.
+ * One base backup of one server: under the server's backup lock, the server's {@link BackupStrategy} takes it (for
+ * {@code backup_method = rsync}: tell PostgreSQL the backup starts, copy PGDATA and every tablespace through the
+ * server's transport, retrying the copy as configured, tell PostgreSQL it stops), then {@code backup_label} and
+ * {@code tablespace_map} are written into the copy, and every step is recorded in {@code backup.info}: STARTED,
+ * then WAITING_FOR_WALS, then DONE once the WAL that makes the copy consistent is archived; FAILED with the reason
+ * when anything goes wrong. The strategy is only ever seen through its interface.
  */
 public final class BackupExecutor {
 
@@ -86,25 +91,15 @@ public final class BackupExecutor {
         try (FileLock lock = Locks.server(config.lockDirectory(), config.name(), Locks.Kind.BACKUP);
                 PostgresServer pg = PostgresServer.connect(config)) {
             pg.requireSupportedVersion();
-            BackupStrategy strategy = server.barman().plugins().backupStrategy(strategyName());
-            strategy.checkSupported(pg.versionNum());
+            BackupStrategy strategy = BackupStrategies.of(config, server.barman().plugins());
             boolean standby = pg.isInRecovery();
-            if (standby && strategy instanceof ExclusiveBackupStrategy) {
-                throw new BarmanException("server " + config.name() + " is a standby: exclusive_backup cannot run on "
-                        + "a standby; set backup_options = concurrent_backup");
-            }
+            strategy.checkSupported(pg.versionNum(), standby);
             Catalog catalog = server.catalog();
             catalog.removeLeftovers();
             BackupInfo info = describe(pg, strategy, newId(catalog));
             catalog.create(info);
             return new Run(pg, strategy, catalog, info, standby).execute();
         }
-    }
-
-    private String strategyName() {
-        Set<String> backupOptions = config.get(ConfigOptions.BACKUP_OPTIONS);
-        return backupOptions.contains(ExclusiveBackupStrategy.NAME) ? ExclusiveBackupStrategy.NAME
-                : ConcurrentBackupStrategy.NAME;
     }
 
     private static BackupId newId(Catalog catalog) {
@@ -123,12 +118,10 @@ public final class BackupExecutor {
     }
 
     private BackupInfo describe(PostgresServer pg, BackupStrategy strategy, BackupId id) {
-        String mode = config.transportName() + "-" + (strategy instanceof ExclusiveBackupStrategy ? "exclusive"
-                : "concurrent");
         return BackupInfo.builder(id)
                 .serverName(config.name())
                 .status(BackupStatus.STARTED)
-                .mode(mode)
+                .mode(strategy.mode(config.transportName()))
                 .pgdata(pg.setting("data_directory"))
                 .configFile(pg.setting("config_file"))
                 .hbaFile(pg.setting("hba_file"))
@@ -141,16 +134,17 @@ public final class BackupExecutor {
                 .build();
     }
 
-    /** The steps of one backup once it is recorded. */
-    private final class Run {
+    /** The steps of one backup once it is recorded, and what its strategy is given to take it. */
+    private final class Run implements BackupRun {
         private final PostgresServer pg;
         private final BackupStrategy strategy;
         private final Catalog catalog;
         private final boolean standby;
         private final HookScripts hooks;
         private final Optional<BackupInfo> previous;
+        private final boolean immediate;
         private BackupInfo info;
-        private boolean started;
+        private ReplicationConnector replicationConnector;
 
         Run(PostgresServer pg, BackupStrategy strategy, Catalog catalog, BackupInfo info, boolean standby) {
             this.pg = pg;
@@ -160,14 +154,19 @@ public final class BackupExecutor {
             this.standby = standby;
             this.hooks = HookScripts.backup(config, hookPause);
             this.previous = catalog.previous(info.id());
+            this.immediate = options.immediateCheckpoint().orElse(config.get(ConfigOptions.IMMEDIATE_CHECKPOINT));
         }
 
         BackupInfo execute() {
             try {
                 hooks.before(hookEnvironment(null));
-                start();
-                CopyResult copied = copyWithRetries();
-                stop(copied);
+                LOG.info("Starting backup {} of server {} ({}, {} checkpoint)", info.id(), config.name(),
+                        strategy.name(), immediate ? "immediate" : "spread");
+                BackupStrategy.Outcome outcome = strategy.take(this);
+                if (outcome == null) {
+                    throw new BarmanException("backup strategy " + strategy.name() + " returned no outcome");
+                }
+                stopped(outcome.stop(), outcome.copied());
             } catch (HookAbortedException e) {
                 fail(e.getMessage());
                 throw e;
@@ -183,13 +182,86 @@ public final class BackupExecutor {
             return info;
         }
 
-        private void start() throws SQLException {
-            boolean immediate = options.immediateCheckpoint().orElse(config.get(ConfigOptions.IMMEDIATE_CHECKPOINT));
-            String label = "Barman backup " + config.name() + " " + info.id();
-            LOG.info("Starting backup {} of server {} ({}, {} checkpoint)", info.id(), config.name(), strategy.name(),
-                    immediate ? "immediate" : "spread");
-            BackupStrategy.Start start = strategy.start(pg.connection(), label, immediate);
-            started = true;
+        @Override
+        public BackupId backupId() {
+            return info.id();
+        }
+
+        @Override
+        public String serverName() {
+            return config.name();
+        }
+
+        @Override
+        public Connection connection() {
+            return pg.connection();
+        }
+
+        @Override
+        public ReplicationConnector replicationConnector() {
+            if (replicationConnector == null) {
+                replicationConnector = ReplicationConnections.connector(config);
+            }
+            return replicationConnector;
+        }
+
+        @Override
+        public PluginOptions options() {
+            return config.pluginOptions();
+        }
+
+        @Override
+        public String label() {
+            return "Barman backup " + config.name() + " " + info.id();
+        }
+
+        @Override
+        public boolean immediateCheckpoint() {
+            return immediate;
+        }
+
+        @Override
+        public long bandwidthLimit() {
+            return config.get(ConfigOptions.BANDWIDTH_LIMIT);
+        }
+
+        @Override
+        public int retryTimes() {
+            return options.retryTimes().orElse(config.get(ConfigOptions.BASEBACKUP_RETRY_TIMES));
+        }
+
+        @Override
+        public Duration retrySleep() {
+            return options.retrySleep().orElse(Duration.ofSeconds(config.get(ConfigOptions.BASEBACKUP_RETRY_SLEEP)));
+        }
+
+        @Override
+        public CopyListener progress() {
+            return listener;
+        }
+
+        @Override
+        public Path backupDirectory() {
+            return catalog.backupDirectory(info.id());
+        }
+
+        @Override
+        public Path dataDirectory() {
+            return catalog.dataDirectory(info.id());
+        }
+
+        @Override
+        public List<Tablespace> tablespaces() {
+            return info.tablespaces();
+        }
+
+        @Override
+        public Path tablespaceDirectory(Tablespace tablespace) {
+            return catalog.tablespaceDirectory(info.id(), tablespace);
+        }
+
+        @Override
+        public void started(BackupStrategy.Start start) {
             long segmentSize = info.xlogSegmentSize();
             info = info.toBuilder().beginXlog(start.lsn()).beginTime(start.time()).timeline(start.timeline())
                     .beginWal(start.lsn().segment(start.timeline(), segmentSize))
@@ -197,28 +269,27 @@ public final class BackupExecutor {
             catalog.save(info);
         }
 
-        private CopyResult copyWithRetries() {
-            int retries = options.retryTimes().orElse(config.get(ConfigOptions.BASEBACKUP_RETRY_TIMES));
-            Duration sleep = options.retrySleep().orElse(Duration.ofSeconds(
-                    config.get(ConfigOptions.BASEBACKUP_RETRY_SLEEP)));
+        @Override
+        public CopyResult copyFiles(boolean labelInPgdata) {
+            int retries = retryTimes();
+            Duration sleep = retrySleep();
             return Retries.run(retries, sleep, () -> {
                 try (Transport transport = server.barman().plugins().transport(config.transportName(),
                         config.pluginOptions())) {
-                    return copy(transport);
+                    return copy(transport, labelInPgdata);
                 }
             }, (failure, next, attempts) -> LOG.warn("Copy of backup {} of server {} failed ({}); attempt {} of {} in "
                     + "{} s", info.id(), config.name(), failure.getMessage(), next, attempts, sleep.toSeconds()));
         }
 
-        private CopyResult copy(Transport transport) {
+        private CopyResult copy(Transport transport, boolean labelInPgdata) {
             ReuseMode reuse = options.reuse().orElse(config.get(ConfigOptions.REUSE_BACKUP));
             Optional<BackupInfo> reference = reuse == ReuseMode.OFF ? Optional.empty() : previous;
             long bandwidth = config.get(ConfigOptions.BANDWIDTH_LIMIT);
             Map<String, Long> tablespaceBandwidth = config.get(ConfigOptions.TABLESPACE_BANDWIDTH_LIMIT);
-            boolean exclusive = strategy instanceof ExclusiveBackupStrategy;
             List<CopyJob> jobs = new ArrayList<>();
             jobs.add(new CopyJob(info.pgdata(), catalog.dataDirectory(info.id()),
-                    PgDataExclusions.of(info.pgdata(), info.tablespaces(), exclusive), reuse,
+                    PgDataExclusions.of(info.pgdata(), info.tablespaces(), labelInPgdata), reuse,
                     reference.map(ref -> catalog.dataDirectory(ref.id())).orElse(null), bandwidth));
             for (Tablespace tablespace : info.tablespaces()) {
                 Path referenceFolder = reference.filter(ref -> ref.tablespaces().stream()
@@ -269,10 +340,7 @@ public final class BackupExecutor {
             }
         }
 
-        private void stop(CopyResult copied) throws SQLException, IOException {
-            LOG.info("Asking PostgreSQL to stop backup {} of server {}", info.id(), config.name());
-            BackupStrategy.Stop stop = strategy.stop(pg.connection());
-            started = false;
+        private void stopped(BackupStrategy.Stop stop, CopyResult copied) throws IOException {
             Path data = catalog.dataDirectory(info.id());
             long extra = 0;
             String label = stop.backupLabel();
@@ -302,13 +370,6 @@ public final class BackupExecutor {
         }
 
         private void fail(String reason) {
-            if (started && strategy instanceof ExclusiveBackupStrategy) {
-                try {
-                    strategy.stop(pg.connection());
-                } catch (SQLException | RuntimeException e) {
-                    LOG.warn("Could not end exclusive backup mode of server {}: {}", config.name(), e.getMessage());
-                }
-            }
             info = info.toBuilder().status(BackupStatus.FAILED).error(Secrets.mask(reason)).build();
             try {
                 catalog.save(info);

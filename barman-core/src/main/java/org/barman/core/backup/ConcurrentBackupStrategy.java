@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 
-import org.barman.api.BackupStrategy;
 import org.barman.api.Lsn;
 
 /**
@@ -15,7 +14,7 @@ import org.barman.api.Lsn;
  * {@code pg_start_backup(label, fast, false)}/{@code pg_stop_backup(false, false)} before. The backup lives as long
  * as the session: the same connection must be used from start to stop, and closing it aborts the backup.
  */
-public final class ConcurrentBackupStrategy implements BackupStrategy {
+public final class ConcurrentBackupStrategy extends FileCopyStrategy {
 
     /** The {@code backup_options} value. */
     public static final String NAME = "concurrent_backup";
@@ -26,12 +25,22 @@ public final class ConcurrentBackupStrategy implements BackupStrategy {
     }
 
     @Override
-    public void checkSupported(int serverVersionNum) {
-        // The non-exclusive API exists since 9.6, below every supported version.
+    public void checkSupported(int serverVersionNum, boolean standby) {
+        // The non-exclusive API exists since 9.6, below every supported version, and works on standbys.
     }
 
     @Override
-    public Start start(Connection connection, String label, boolean immediateCheckpoint) throws SQLException {
+    String modeSuffix() {
+        return "concurrent";
+    }
+
+    @Override
+    boolean labelInPgdata() {
+        return false;
+    }
+
+    @Override
+    Start start(Connection connection, String label, boolean immediateCheckpoint) throws SQLException {
         boolean modern = connection.getMetaData().getDatabaseMajorVersion() >= 15;
         String sql = modern ? "SELECT pg_backup_start(?, ?)::text, now()" : "SELECT pg_start_backup(?, ?, false)::text, now()";
         Lsn lsn;
@@ -49,7 +58,7 @@ public final class ConcurrentBackupStrategy implements BackupStrategy {
     }
 
     @Override
-    public Stop stop(Connection connection) throws SQLException {
+    Stop stop(Connection connection) throws SQLException {
         boolean modern = connection.getMetaData().getDatabaseMajorVersion() >= 15;
         String sql = modern ? "SELECT lsn::text, labelfile, spcmapfile, now() FROM pg_backup_stop(false)"
                 : "SELECT lsn::text, labelfile, spcmapfile, now() FROM pg_stop_backup(false, false)";

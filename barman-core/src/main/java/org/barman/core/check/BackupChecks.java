@@ -4,14 +4,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import org.barman.api.BackupInfo;
 import org.barman.api.BackupStatus;
+import org.barman.api.BackupStrategy;
 import org.barman.api.BarmanException;
 import org.barman.api.WalSegmentName;
+import org.barman.core.backup.BackupStrategies;
 import org.barman.core.catalog.AbandonedBackups;
 import org.barman.core.config.AgeLimit;
+import org.barman.core.config.BackupMethod;
 import org.barman.core.config.ConfigOptions;
 import org.barman.core.config.ServerConfig;
 import org.barman.core.lock.FileLock;
@@ -38,20 +40,21 @@ public final class BackupChecks {
         }).orElse(List.of());
     }
 
-    /** @return {@code backup_options} can work with the server's version */
+    /**
+     * @return the backup strategy the configuration asks for ({@code backup_options}, or {@code backup_method =
+     *     postgres}) is installed and can back up the server (its version, a standby)
+     */
     public static ServerCheck backupOptions() {
         return context -> context.postgres().map(pg -> {
-            Set<String> options = context.server().config().get(ConfigOptions.BACKUP_OPTIONS);
-            String strategy = options.contains("exclusive_backup") ? "exclusive_backup" : "concurrent_backup";
+            ServerConfig config = context.server().config();
+            String name = config.get(ConfigOptions.BACKUP_METHOD) == BackupMethod.POSTGRES
+                    ? ConfigOptions.BACKUP_METHOD.name() : ConfigOptions.BACKUP_OPTIONS.name();
             try {
-                context.server().barman().plugins().backupStrategy(strategy).checkSupported(pg.versionNum());
-                if (strategy.equals("exclusive_backup") && pg.isInRecovery()) {
-                    return List.of(CheckResult.failed("backup_options", "exclusive_backup cannot back up a "
-                            + "standby: set backup_options = concurrent_backup"));
-                }
-                return List.of(CheckResult.ok("backup_options", strategy));
+                BackupStrategy strategy = BackupStrategies.of(config, context.server().barman().plugins());
+                strategy.checkSupported(pg.versionNum(), pg.isInRecovery());
+                return List.of(CheckResult.ok(name, strategy.name()));
             } catch (BarmanException e) {
-                return List.of(CheckResult.failed("backup_options", e.getMessage()));
+                return List.of(CheckResult.failed(name, e.getMessage()));
             }
         }).orElse(List.of());
     }

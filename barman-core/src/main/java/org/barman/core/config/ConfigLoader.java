@@ -305,6 +305,15 @@ public final class ConfigLoader {
             plugins.compressor(compression, server.pluginOptions());
         }
         String transport = server.get(ConfigOptions.TRANSPORT);
+        if (transport != null && server.get(ConfigOptions.BACKUP_METHOD) == BackupMethod.LOCAL_RSYNC
+                && !transport.equals(ServerConfig.LOCAL_TRANSPORT)) {
+            String transportOrigin = server.originOf(ConfigOptions.TRANSPORT);
+            String methodOrigin = server.originOf(ConfigOptions.BACKUP_METHOD);
+            throw new BarmanException(transportOrigin + " " + ConfigOptions.TRANSPORT.name() + ": '" + transport
+                    + "' contradicts backup_method = local-rsync" + (methodOrigin.equals(transportOrigin) ? ""
+                    : " (" + methodOrigin + ")") + ", which copies with the local transport: remove transport, "
+                    + "or set backup_method = rsync to copy through " + transport);
+        }
         if (transport != null && !plugins.hasTransport(transport)) {
             throw invalid(server.originOf(ConfigOptions.TRANSPORT), ConfigOptions.TRANSPORT.name(), transport, null,
                     "one of the available transports: " + String.join(", ", plugins.transportNames()));

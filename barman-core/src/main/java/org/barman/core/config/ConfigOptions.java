@@ -137,13 +137,22 @@ public final class ConfigOptions {
             "application_name of barman receive-wal's replication connection, as pg_stat_replication shows it: name "
                     + "it in synchronous_standby_names to make Barman a synchronous standby (no committed "
                     + "transaction lost).", ValueParsers.text(), null);
+    /** How base backups are taken. */
+    public static final ConfigOption<BackupMethod> BACKUP_METHOD = add("backup_method", GLOBAL_AND_SERVER,
+            "rsync", "rsync, local-rsync or postgres",
+            "How a base backup is taken. rsync: PostgreSQL's backup functions and a file-level copy of PGDATA and "
+                    + "the tablespaces through transport (backup_options chooses the functions). local-rsync: the "
+                    + "same through the local transport, PostgreSQL running on the backup host (transport, when "
+                    + "set, must be local). postgres: BASE_BACKUP on a replication connection (streaming_conninfo, "
+                    + "else conninfo), the server sending the files itself; needs the barman-streaming module.",
+            BackupMethod::parse, null);
     /** Backup API options. */
     public static final ConfigOption<Set<String>> BACKUP_OPTIONS = add("backup_options", GLOBAL_AND_SERVER,
             "concurrent_backup", "concurrent_backup or exclusive_backup (optionally with external_configuration)",
-            "How a base backup is started and stopped: concurrent_backup uses PostgreSQL's non-exclusive backup "
-                    + "API (every supported version, and standbys); exclusive_backup only works before "
-                    + "PostgreSQL 15. external_configuration silences the warning about configuration files "
-                    + "outside PGDATA.",
+            "With backup_method = rsync or local-rsync, how a base backup is started and stopped: "
+                    + "concurrent_backup uses PostgreSQL's non-exclusive backup API (every supported version, and "
+                    + "standbys); exclusive_backup only works before PostgreSQL 15. external_configuration "
+                    + "silences the warning about configuration files outside PGDATA.",
             ValueParsers.setOf("concurrent_backup", "exclusive_backup", "external_configuration"), Set.of());
     /** Retry sleep. */
     public static final ConfigOption<Integer> BASEBACKUP_RETRY_SLEEP = add("basebackup_retry_sleep",
@@ -211,7 +220,7 @@ public final class ConfigOptions {
     public static final ConfigOption<String> TRANSPORT = add("transport", GLOBAL_AND_SERVER, null,
             "the name of an installed transport (local, rsync, ssh, or a plug-in's)",
             "How files move between the PostgreSQL host and the backup host. Unset: local when ssh_command is "
-                    + "empty, rsync otherwise.", text -> text.toLowerCase(java.util.Locale.ROOT), null);
+                    + "empty, rsync otherwise; always local with backup_method = local-rsync.", text -> text.toLowerCase(java.util.Locale.ROOT), null);
     /** Pre-archive hook. */
     public static final ConfigOption<String> PRE_ARCHIVE_SCRIPT = hook("pre_archive_script",
             "before a WAL file is archived, once, exit code ignored");

@@ -11,6 +11,9 @@ import org.barman.api.PluginOptions;
  */
 public final class ServerConfig extends ResolvedOptions {
 
+    /** The name of the transport that copies on the backup host itself. */
+    public static final String LOCAL_TRANSPORT = "local";
+
     private final String name;
     private final Path configFile;
     private final Map<String, String> extraOptions;
@@ -44,13 +47,19 @@ public final class ServerConfig extends ResolvedOptions {
         return new PluginOptions(origin(), all);
     }
 
-    /** @return the server's transport: {@code transport} when set, else local without ssh_command, else rsync */
+    /**
+     * @return the server's transport: local with {@code backup_method = local-rsync}, else {@code transport} when
+     *     set, else local without ssh_command, else rsync
+     */
     public String transportName() {
+        if (get(ConfigOptions.BACKUP_METHOD) == BackupMethod.LOCAL_RSYNC) {
+            return LOCAL_TRANSPORT;
+        }
         String transport = get(ConfigOptions.TRANSPORT);
         if (transport != null) {
             return transport;
         }
-        return get(ConfigOptions.SSH_COMMAND) == null ? "local" : "rsync";
+        return get(ConfigOptions.SSH_COMMAND) == null ? LOCAL_TRANSPORT : "rsync";
     }
 
     /** @return the server's folder */

@@ -51,7 +51,7 @@ public final class Plugins {
         byName(policies, RetentionPolicyProvider::name, RetentionPolicyProvider::apiVersion, "retention policy");
         retentionPolicies = List.copyOf(policies);
         backupStrategies = byName(load(BackupStrategy.class, loader), BackupStrategy::name,
-                strategy -> BarmanApi.VERSION, "backup strategy");
+                BackupStrategy::apiVersion, "backup strategy");
         walReceivers = byName(load(WalReceiverProvider.class, loader), WalReceiverProvider::name,
                 WalReceiverProvider::apiVersion, "WAL receiver");
     }
@@ -118,7 +118,7 @@ public final class Plugins {
         return List.copyOf(transports.keySet());
     }
 
-    /** @return the names accepted by {@code backup_options}, sorted */
+    /** @return the names of the installed backup strategies ({@code backup_options} and methods), sorted */
     public List<String> backupStrategyNames() {
         return List.copyOf(backupStrategies.keySet());
     }
@@ -191,7 +191,15 @@ public final class Plugins {
     }
 
     /**
-     * @param name a {@code backup_options} value
+     * @param name a backup strategy name
+     * @return whether such a strategy is installed
+     */
+    public boolean hasBackupStrategy(String name) {
+        return backupStrategies.containsKey(name);
+    }
+
+    /**
+     * @param name a backup strategy name: a {@code backup_options} value, or a method such as {@code postgres}
      * @return the strategy
      * @throws BarmanException when none has that name
      */
