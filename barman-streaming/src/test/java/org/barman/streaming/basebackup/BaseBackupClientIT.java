@@ -43,7 +43,7 @@ class BaseBackupClientIT {
     Path root;
 
     @ParameterizedTest(name = "PostgreSQL {0}")
-    @ValueSource(ints = {15})
+    @ValueSource(ints = {13, 14, 15, 16, 17, 18})
     void copyWithTablespaceMatchesManifestAndStarts(int major) throws Exception {
         Path sourceTablespace = Files.createDirectories(root.resolve("source-tbs"));
         PostgresCluster.grantToClusterUser(root);
@@ -130,7 +130,7 @@ class BaseBackupClientIT {
     }
 
     @ParameterizedTest(name = "PostgreSQL {0}")
-    @ValueSource(ints = {14, 15})
+    @ValueSource(ints = {14, 17})
     void terminatedWalSenderFailsWithOneLineAndNoManifest(int major) throws Exception {
         PostgresCluster.grantToClusterUser(root);
         try (PostgresCluster pg = PostgresCluster.builder().majorVersion(major).start()) {
