@@ -1,5 +1,6 @@
 package org.barman.streaming.basebackup;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -165,6 +166,10 @@ public final class BaseBackupClient {
             Thread.currentThread().interrupt();
             throw new BarmanException("the base backup was interrupted " + where, e);
         } catch (IOException e) {
+            SQLException serverError = serverError(e);
+            if (serverError != null) {
+                throw serverFailure(serverError);
+            }
             throw new BarmanException("the base backup failed " + where + " (" + response.received() + " bytes "
                     + "received): " + reason(e), e);
         } finally {
@@ -258,9 +263,21 @@ public final class BaseBackupClient {
         return new BarmanException("the server failed the base backup: " + e.getMessage(), e);
     }
 
+    /** The server's error behind a failed read, which the tar reader may have wrapped. */
+    private static SQLException serverError(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BaseBackupResponse.ServerError error) {
+                return error.error();
+            }
+        }
+        return null;
+    }
+
     private static String reason(IOException e) {
-        if (e instanceof java.io.EOFException) {
-            return "the connection to the server ended (was the WAL sender terminated, or the server stopped?)";
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof EOFException) {
+                return "the connection to the server ended (was the WAL sender terminated, or the server stopped?)";
+            }
         }
         return LocalTrees.reason(e);
     }

@@ -72,6 +72,12 @@ class BaseBackupClientIT {
                                 progress.add(new long[] {done, total});
                             }
                         });
+                // The driver's connection is left as the driver expects it: idle, ready for the next command.
+                try (var statement = connection.createStatement();
+                     var identify = statement.executeQuery("IDENTIFY_SYSTEM")) {
+                    assertThat(identify.next()).isTrue();
+                    assertThat(identify.getLong("timeline")).isEqualTo(1);
+                }
             }
 
             assertThat(starts).containsExactly(result.start());
