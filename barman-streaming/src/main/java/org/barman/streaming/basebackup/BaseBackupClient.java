@@ -65,9 +65,10 @@ public final class BaseBackupClient {
      * @param request what to ask and where to write
      * @param listener hears the start position (before any file comes) and the progress
      * @return where the backup starts and ends, and what was written and checked
-     * @throws BarmanException when the server is older than 13, refuses or fails the backup, the connection breaks,
-     *     a file cannot be written, or the files do not match the manifest: one line naming what and where; the
-     *     file being written is removed, and no {@code backup_manifest} is left in the data folder
+     * @throws BarmanException when the server is older than 13, a target folder is not empty, the server refuses or
+     *     fails the backup, the connection breaks, a file cannot be written, or the files do not match the manifest:
+     *     one line naming what and where; the file being written is removed, and no {@code backup_manifest} is left
+     *     in the data folder
      */
     public static BaseBackupResult backup(Connection connection, BaseBackupRequest request,
             BaseBackupListener listener) {
@@ -109,7 +110,7 @@ public final class BaseBackupClient {
         boolean finished = false;
         try {
             List<Path> parents = LocalTrees.createParents(data);
-            LocalTrees.ensureFolder(data);
+            requireEmpty(data, "data");
             String command = BaseBackupCommand.text(request, major);
             LOG.debug("sending {}", command);
             wire.sendQuery(command);
@@ -132,7 +133,7 @@ public final class BaseBackupClient {
                 } else {
                     Path folder = tablespaceFolder(start, current.tablespaceOid());
                     parents.addAll(LocalTrees.createParents(folder));
-                    LocalTrees.ensureFolder(folder);
+                    requireEmpty(folder, "tablespace " + current.tablespaceOid() + "'s");
                     extractor.extract(response.content(), current.name(), folder,
                             "pg_tblspc/" + current.tablespaceOid() + "/", null);
                     syncer.syncFolder(folder);
@@ -237,6 +238,22 @@ public final class BaseBackupClient {
             }
         }
         return digest;
+    }
+
+    /**
+     * Makes sure a folder the backup writes exists and is empty, so that what it holds at the end is exactly what
+     * the manifest lists (a failed attempt's copy must be removed before the next).
+     */
+    private static void requireEmpty(Path folder, String what) throws IOException {
+        if (LocalTrees.ensureFolder(folder)) {
+            try (var entries = Files.newDirectoryStream(folder)) {
+                if (entries.iterator().hasNext()) {
+                    throw new BarmanException("the base backup's " + what + " folder " + folder + " is not empty: "
+                            + "a base backup is written only into an empty folder (remove what a failed attempt "
+                            + "left there)");
+                }
+            }
+        }
     }
 
     private static void syncFolder(Path folder) throws IOException {

@@ -59,7 +59,6 @@ final class BaseBackupResponse {
     private boolean copyStarted;
     private boolean copyDone;
     private Section pending;
-    private long progress;
 
     /**
      * @param in the backend's messages, just after the command was sent
@@ -209,8 +208,8 @@ final class BaseBackupResponse {
                 return 0;
             }
             case 'p' -> {
-                progress = in.readInt8();
-                LOG.debug("the server has sent {} bytes of the backup", progress);
+                long done = in.readInt8();
+                LOG.debug("the server has sent {} bytes of the backup", done);
                 return 0;
             }
             case 'd' -> {

@@ -147,6 +147,16 @@ class BaseBackupClientTest {
     }
 
     @Test
+    void nonEmptyDataFolderIsRefusedBeforeTheCommandIsSent() throws Exception {
+        Files.createDirectories(root.resolve("data/base"));
+        ScriptedBackend.PlayedWire wire = new ScriptedBackend().wire();
+        assertThatThrownBy(() -> BaseBackupClient.backup(wire, 15, request(), BaseBackupListener.NONE))
+                .isInstanceOf(BarmanException.class).hasMessageContaining("the base backup's data folder "
+                        + root.resolve("data").toAbsolutePath() + " is not empty");
+        assertThat(wire.queries).isEmpty();
+    }
+
+    @Test
     void fileWhoseChecksumDiffersFromTheManifestIsNamed() throws Exception {
         byte[] other = relation.clone();
         other[10_000] ^= 1;
