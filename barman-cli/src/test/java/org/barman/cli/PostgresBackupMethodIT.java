@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.barman.api.BackupInfo;
@@ -21,6 +22,8 @@ import org.barman.core.recovery.RecoveryOptions;
 import org.barman.core.recovery.RecoveryTarget;
 import org.barman.testkit.PostgresCluster;
 import org.barman.testkit.TempFolders;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,64 +33,98 @@ import org.junit.jupiter.api.Test;
  */
 class PostgresBackupMethodIT {
 
+    static Path root;
+    static PostgresCluster pg;
+    static Path config;
+
+    @BeforeAll
+    static void clusterWithATablespace() throws Exception {
+        root = Files.createTempDirectory("barman-postgres-method-it");
+        Path incoming = root.resolve("home/main/incoming");
+        Path tablespace = root.resolve("tbs");
+        Files.createDirectories(incoming);
+        Files.createDirectories(tablespace);
+        PostgresCluster.grantToClusterUser(root);
+        pg = PostgresCluster.builder().setting("archive_mode", "on")
+                .setting("archive_command", "rsync -a %p " + incoming + "/%f").start();
+        pg.execute("CREATE TABLESPACE tbs1 LOCATION '" + tablespace + "'");
+        pg.execute("CREATE TABLE in_tbs(id int, payload text) TABLESPACE tbs1");
+        pg.execute("INSERT INTO in_tbs SELECT g, md5(g::text) FROM generate_series(1, 30000) g");
+        pg.execute("CREATE TABLE in_default(id int)");
+        pg.execute("INSERT INTO in_default SELECT generate_series(1, 4321)");
+        config = root.resolve("barman.conf");
+        Files.writeString(config, "[barman]\nbarman_home = " + root.resolve("home") + "\nbarman_user = "
+                + System.getProperty("user.name") + "\n\n[main]\nconninfo = " + pg.conninfo() + "\n"
+                + "backup_method = postgres\n");
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (pg != null) {
+            pg.close();
+        }
+        TempFolders.deleteRecursively(root);
+    }
+
     @Test
-    void aBackupTheServerSendsIsDoneWithItsManifestAndRecoversWithExactRowCounts() throws Exception {
-        Path root = Files.createTempDirectory("barman-postgres-method-it");
-        try {
-            Path incoming = root.resolve("home/main/incoming");
-            Path tablespace = root.resolve("tbs");
-            Files.createDirectories(incoming);
-            Files.createDirectories(tablespace);
-            PostgresCluster.grantToClusterUser(root);
-            try (PostgresCluster pg = PostgresCluster.builder().setting("archive_mode", "on")
-                    .setting("archive_command", "rsync -a %p " + incoming + "/%f").start()) {
-                pg.execute("CREATE TABLESPACE tbs1 LOCATION '" + tablespace + "'");
-                pg.execute("CREATE TABLE in_tbs(id int, payload text) TABLESPACE tbs1");
-                pg.execute("INSERT INTO in_tbs SELECT g, md5(g::text) FROM generate_series(1, 30000) g");
-                pg.execute("CREATE TABLE in_default(id int)");
-                pg.execute("INSERT INTO in_default SELECT generate_series(1, 4321)");
-                Path config = root.resolve("barman.conf");
-                Files.writeString(config, "[barman]\nbarman_home = " + root.resolve("home") + "\nbarman_user = "
-                        + System.getProperty("user.name") + "\n\n[main]\nconninfo = " + pg.conninfo() + "\n"
-                        + "backup_method = postgres\n");
-                Server server = Barman.load(config, Plugins.load()).server("main");
-                AtomicLong transferred = new AtomicLong();
-                CopyListener counting = new CopyListener() {
-                    @Override
-                    public void transferred(long bytes) {
-                        transferred.addAndGet(bytes);
-                    }
-                };
-
-                BackupInfo backup = server.takeBackup(new BackupOptions(Optional.of(true), Optional.empty(),
-                        Optional.empty(), Optional.empty(), Duration.ofMinutes(1)), counting);
-
-                assertThat(backup.status()).isEqualTo(BackupStatus.DONE);
-                assertThat(backup.mode()).isEqualTo("postgres");
-                assertThat(backup.backupLabel()).startsWith("START WAL LOCATION: " + backup.beginXlog())
-                        .contains("LABEL: Barman backup main " + backup.id());
-                Path data = server.catalog().dataDirectory(backup.id());
-                assertThat(data.resolve("backup_manifest")).content().contains("\"Checksum-Algorithm\": \"SHA256\"");
-                Tablespace tbs = backup.tablespaces().get(0);
-                assertThat(server.catalog().tablespaceDirectory(backup.id(), tbs)).isNotEmptyDirectory();
-                assertThat(transferred.get()).as("progress heard").isGreaterThan(1_000_000);
-
-                pg.execute("INSERT INTO in_default SELECT generate_series(1, 5)");
-                Path destination = root.resolve("restore/data");
-                Path relocated = root.resolve("restore/tbs1");
-                server.recover(backup.id().toString(), destination.toString(),
-                        RecoveryOptions.of(RecoveryTarget.NONE).withTablespaces(Map.of("tbs1",
-                                relocated.toString())), CopyListener.NONE);
-                PostgresCluster.grantToClusterUser(root.resolve("restore"));
-                try (PostgresCluster copy = PostgresCluster.startExisting(destination, 15, Map.of())) {
-                    copy.awaitRecoveryEnd(Duration.ofMinutes(2));
-                    assertThat(copy.queryValue("SELECT count(*) FROM in_tbs")).isEqualTo("30000");
-                    assertThat(copy.queryValue("SELECT sum(id) FROM in_default")).isEqualTo(
-                            Long.toString(4321L * 4322 / 2));
+    void aBackupCutByTheServerIsTakenAgainIntoEmptyFoldersAndEndsDone() {
+        Server server = Barman.load(config, Plugins.load()).server("main");
+        AtomicLong transferred = new AtomicLong();
+        AtomicInteger terminated = new AtomicInteger();
+        CopyListener cutOnce = new CopyListener() {
+            @Override
+            public void transferred(long bytes) {
+                if (transferred.addAndGet(bytes) > 1_000_000 && terminated.get() == 0) {
+                    terminated.set(Integer.parseInt(pg.queryValue("SELECT count(pg_terminate_backend(pid)) FROM "
+                            + "pg_stat_activity WHERE backend_type = 'walsender'")));
                 }
             }
-        } finally {
-            TempFolders.deleteRecursively(root);
+        };
+
+        BackupInfo backup = server.takeBackup(new BackupOptions(Optional.of(true), Optional.empty(),
+                Optional.of(1), Optional.of(Duration.ZERO), Duration.ofMinutes(1)), cutOnce);
+
+        assertThat(terminated.get()).as("the first attempt's WAL sender terminated").isEqualTo(1);
+        assertThat(backup.status()).isEqualTo(BackupStatus.DONE);
+        assertThat(server.catalog().dataDirectory(backup.id()).resolve("backup_manifest")).exists();
+    }
+
+    @Test
+    void aBackupTheServerSendsIsDoneWithItsManifestAndRecoversWithExactRowCounts() throws Exception {
+        Server server = Barman.load(config, Plugins.load()).server("main");
+        AtomicLong transferred = new AtomicLong();
+        CopyListener counting = new CopyListener() {
+            @Override
+            public void transferred(long bytes) {
+                transferred.addAndGet(bytes);
+            }
+        };
+
+        BackupInfo backup = server.takeBackup(new BackupOptions(Optional.of(true), Optional.empty(),
+                Optional.empty(), Optional.empty(), Duration.ofMinutes(1)), counting);
+
+        assertThat(backup.status()).isEqualTo(BackupStatus.DONE);
+        assertThat(backup.mode()).isEqualTo("postgres");
+        assertThat(backup.backupLabel()).startsWith("START WAL LOCATION: " + backup.beginXlog())
+                .contains("LABEL: Barman backup main " + backup.id());
+        Path data = server.catalog().dataDirectory(backup.id());
+        assertThat(data.resolve("backup_manifest")).content().contains("\"Checksum-Algorithm\": \"SHA256\"");
+        Tablespace tbs = backup.tablespaces().get(0);
+        assertThat(server.catalog().tablespaceDirectory(backup.id(), tbs)).isNotEmptyDirectory();
+        assertThat(transferred.get()).as("progress heard").isGreaterThan(1_000_000);
+
+        pg.execute("INSERT INTO in_default SELECT generate_series(1, 5)");
+        Path destination = root.resolve("restore/data");
+        Path relocated = root.resolve("restore/tbs1");
+        server.recover(backup.id().toString(), destination.toString(),
+                RecoveryOptions.of(RecoveryTarget.NONE).withTablespaces(Map.of("tbs1",
+                        relocated.toString())), CopyListener.NONE);
+        PostgresCluster.grantToClusterUser(root.resolve("restore"));
+        try (PostgresCluster copy = PostgresCluster.startExisting(destination, 15, Map.of())) {
+            copy.awaitRecoveryEnd(Duration.ofMinutes(2));
+            assertThat(copy.queryValue("SELECT count(*) FROM in_tbs")).isEqualTo("30000");
+            assertThat(copy.queryValue("SELECT sum(id) FROM in_default")).isEqualTo(
+                    Long.toString(4321L * 4322 / 2));
         }
     }
 }
