@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.barman.api.BackupInfo;
 import org.barman.api.BackupStatus;
 import org.barman.api.CopyListener;
+import org.barman.api.WalSegmentName;
 import org.barman.core.Barman;
+import org.barman.core.CronListener;
 import org.barman.core.Server;
 import org.barman.core.backup.BackupOptions;
 import org.barman.core.plugin.Plugins;
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * {@code backup_method = postgres} against a streaming standby of PostgreSQL 15 (conninfo names the standby, WAL
  * comes from the primary's archive_command): the standby sends the backup over its own replication connection, the
  * backup is DONE, and its copy, recovered as {@code barman recover} does without a target (all the WAL the archive
- * holds), starts as a primary with exactly the rows the primary had committed.
+ * holds) or to {@code immediate}, starts as a primary with exactly the rows the primary had committed.
  */
 class PostgresBackupFromStandbyIT {
 
@@ -63,7 +65,8 @@ class PostgresBackupFromStandbyIT {
                 Files.writeString(config, "[barman]\nbarman_home = " + root.resolve("home") + "\nbarman_user = "
                         + System.getProperty("user.name") + "\n\n[main]\nconninfo = " + standby.conninfo() + "\n"
                         + "backup_method = postgres\n");
-                Server server = Barman.load(config, Plugins.load()).server("main");
+                Barman barman = Barman.load(config, Plugins.load());
+                Server server = barman.server("main");
 
                 BackupInfo backup = takeWhileThePrimarySwitchesWal(server, primary);
 
@@ -74,20 +77,47 @@ class PostgresBackupFromStandbyIT {
                         .satisfies(t -> assertThat(t.location()).isEqualTo(standbyTablespace.toString()));
                 assertThat(server.catalog().dataDirectory(backup.id()).resolve("backup_manifest")).isNotEmptyFile();
 
-                Path destination = root.resolve("restore/data");
-                server.recover(backup.id().toString(), destination.toString(),
-                        RecoveryOptions.of(RecoveryTarget.NONE).withTablespaces(Map.of("tbs1",
-                                root.resolve("restore/tbs1").toString())), CopyListener.NONE);
-                assertThat(destination.resolve("standby.signal")).as("the copy starts as a primary").doesNotExist();
-                PostgresCluster.grantToClusterUser(root.resolve("restore"));
-                try (PostgresCluster copy = PostgresCluster.startExisting(destination, 15, Map.of())) {
-                    copy.awaitRecoveryEnd(Duration.ofMinutes(1));
-                    assertThat(copy.queryValue("SELECT count(*) FROM in_tbs WHERE id > 0")).isEqualTo("4321");
-                    assertThat(copy.queryValue("SELECT count(*) FROM in_default")).isEqualTo("1234");
-                }
+                archiveUpTo(primary, barman, server, backup.endWal().next(backup.xlogSegmentSize()));
+                assertRecoversWithExactRows(server, backup, RecoveryTarget.NONE, root.resolve("restore"));
+                assertRecoversWithExactRows(server, backup, new RecoveryTarget(RecoveryTarget.Kind.IMMEDIATE, "",
+                        false), root.resolve("restore-immediate"));
             }
         } finally {
             TempFolders.deleteRecursively(root);
+        }
+    }
+
+    /**
+     * Recovers the backup to the target and starts the copy: it starts as a primary, with exactly the rows the
+     * primary had committed when the backup was taken.
+     */
+    private static void assertRecoversWithExactRows(Server server, BackupInfo backup, RecoveryTarget target,
+            Path folder) {
+        Path destination = folder.resolve("data");
+        RecoveryOptions options = RecoveryOptions.of(target).withTablespaces(Map.of("tbs1",
+                folder.resolve("tbs1").toString()));
+        server.recover(backup.id().toString(), destination.toString(), target.kind() == RecoveryTarget.Kind.NONE
+                ? options : options.withTargetAction("promote"), CopyListener.NONE);
+        assertThat(destination.resolve("standby.signal")).as("the copy starts as a primary").doesNotExist();
+        PostgresCluster.grantToClusterUser(folder);
+        try (PostgresCluster copy = PostgresCluster.startExisting(destination, 15, Map.of())) {
+            copy.awaitRecoveryEnd(Duration.ofMinutes(1));
+            assertThat(copy.queryValue("SELECT count(*) FROM in_tbs WHERE id > 0")).isEqualTo("4321");
+            assertThat(copy.queryValue("SELECT count(*) FROM in_default")).isEqualTo("1234");
+        }
+    }
+
+    /** Has the primary close WAL segments until Barman's archive holds {@code wanted}. */
+    private static void archiveUpTo(PostgresCluster primary, Barman barman, Server server, WalSegmentName wanted)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (server.walArchive().find(wanted).isEmpty()) {
+            assertThat(System.nanoTime()).as("WAL " + wanted + " archived").isLessThan(deadline);
+            primary.execute("INSERT INTO in_tbs VALUES (0)");
+            primary.execute("SELECT pg_switch_wal()");
+            barman.cron(new CronListener() {
+            });
+            Thread.sleep(100);
         }
     }
 

@@ -89,7 +89,7 @@ public final class RecoveryWal {
             }
             bySegment.computeIfAbsent(seg, key -> new ArrayList<>()).add(entry);
         }
-        long bound = upperBound(target, bySegment, endSeg, size);
+        long bound = upperBound(target, backup, endSeg, size);
         long lastAvailable = bySegment.isEmpty() ? beginSeg - 1 : bySegment.lastKey();
         long last = Math.max(endSeg, Math.min(bound, lastAvailable));
         for (long seg = beginSeg; seg <= last; seg++) {
@@ -128,11 +128,15 @@ public final class RecoveryWal {
      * were written, not when their transactions committed, and cutting on them once dropped the segment holding
      * the target.
      */
-    private static long upperBound(RecoveryTarget target, TreeMap<Long, List<WalFileInfo>> bySegment, long endSeg,
-            long size) {
+    /**
+     * A backup that ends exactly at a segment boundary (a backup from a standby, whose end is the standby's
+     * minimum recovery point, often ends at a WAL switch) is seen consistent by PostgreSQL only once it reads the
+     * next segment: without it, a recovery to {@code immediate} ends before its target and the server stops.
+     */
+    private static long upperBound(RecoveryTarget target, BackupInfo backup, long endSeg, long size) {
         switch (target.kind()) {
             case IMMEDIATE -> {
-                return endSeg;
+                return backup.endXlog() != null && backup.endXlog().segmentOffset(size) == 0 ? endSeg + 1 : endSeg;
             }
             case LSN -> {
                 return Math.max(endSeg, target.lsn().orElseThrow().segmentNumber(size));
