@@ -81,7 +81,8 @@ class PostgresBackupMethodChecksIT {
 
     @Test
     void aPostgresBackupServerThatAlsoStreamsWalGetsEachReplicationItemOnce() throws Exception {
-        CliRun check = barman(config("streaming", "streaming_archiver = on", "archiver = off"), "check", "main");
+        CliRun check = barman(config("streaming", "streaming_archiver = on", "archiver = off",
+                "slot_name = pgcheck"), "check", "main");
 
         for (String item : List.of("\tPostgreSQL streaming: ", "\treplication privilege: ", "\tmax_wal_senders: ",
                 "\tbackup_method: ")) {
