@@ -76,6 +76,9 @@ final class ShowBackupCommand implements Callable<Integer> {
         }
         out.add("");
         out.add("  Base backup information:");
+        if (info.mode() != null) {
+            out.add("    Backup Method        : " + info.mode());
+        }
         out.add("    Disk usage           : " + Formats.prettySize(info.size()) + " ("
                 + Formats.prettySize(info.size() + wal.requiredSize()) + " with WALs)");
         if (info.deduplicatedSize() > 0 && info.size() > 0) {

@@ -185,6 +185,7 @@ class CatalogCommandsTest {
                     tbs2: /srv/tbs2 (oid: 16388)
 
                   Base backup information:
+                    Backup Method        : local-concurrent
                     Disk usage           : 3.0 MiB (5.0 MiB with WALs)
                     Incremental size     : 1.5 MiB (-50.00%)
                     Timeline             : 1

@@ -16,7 +16,8 @@ public final class ServerChecks {
 
     /** @return the checks after the PostgreSQL connection, in the order they are printed */
     static List<ServerCheck> all() {
-        return List.of(BackupChecks.privileges(), StreamingChecks.connection(), ArchivingChecks.walLevel(),
+        return List.of(BackupChecks.privileges(), StreamingChecks.connection(),
+                StreamingChecks.replicationPrivilege(), ArchivingChecks.walLevel(),
                 StreamingChecks.slot(), ArchivingChecks.directories(), StreamingChecks.emptyQueues(),
                 RetentionChecks.policySettings(), BackupChecks.backupOptions(), BackupChecks.maximumAge(),
                 ArchivingChecks.compression(), ArchivingChecks.walIndex(), BackupChecks.failedBackups(),

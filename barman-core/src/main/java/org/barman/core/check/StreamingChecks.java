@@ -13,6 +13,7 @@ import java.util.OptionalLong;
 import org.barman.api.BarmanException;
 import org.barman.api.WalReceiverProvider;
 import org.barman.core.Server;
+import org.barman.core.config.BackupMethod;
 import org.barman.core.config.ConfigOptions;
 import org.barman.core.config.ServerConfig;
 import org.barman.core.postgres.PostgresServer;
@@ -23,10 +24,14 @@ import org.barman.core.streaming.WalStreaming;
 
 /**
  * The checks of WAL streaming, with Barman's names, for a server with {@code streaming_archiver = on}: the
- * replication connection ({@code PostgreSQL streaming}), the replication slot, free WAL senders, the receiver
+ * replication connection ({@code PostgreSQL streaming}), its role's REPLICATION attribute
+ * ({@code replication privilege}), the replication slot, free WAL senders, the receiver
  * installed ({@code pg_receivexlog}) and running ({@code receive-wal running}), and how far it is behind
- * ({@code receive-wal lag}). And, whatever the settings, that a folder whose archiver is off holds no WAL
- * ({@code empty incoming directory}, {@code empty streaming directory}): nothing would ever archive it.
+ * ({@code receive-wal lag}). A server with {@code backup_method = postgres} takes its backups over a replication
+ * connection too: it gets the connection, privilege and WAL sender items (once, whether it streams WAL or not), the
+ * last one asking for a WAL sender free for the backup. And, whatever the settings, that a folder whose archiver
+ * is off holds no WAL ({@code empty incoming directory}, {@code empty streaming directory}): nothing would ever
+ * archive it.
  */
 public final class StreamingChecks {
 
@@ -36,7 +41,7 @@ public final class StreamingChecks {
     /** @return the replication connection works and reaches the cluster conninfo reaches */
     public static ServerCheck connection() {
         return context -> {
-            if (!streaming(context)) {
+            if (!replication(context)) {
                 return List.of();
             }
             String name = "PostgreSQL streaming";
@@ -47,8 +52,9 @@ public final class StreamingChecks {
                 rows.next();
                 systemId = rows.getString(1);
             } catch (SQLException | BarmanException e) {
-                return List.of(CheckResult.failed(name, firstLine(e.getMessage()) + ": check streaming_conninfo, "
-                        + "and that pg_hba.conf has a replication line for its user"));
+                return List.of(CheckResult.failed(name, firstLine(e.getMessage())
+                        + (ReplicationConnections.explained(e) ? "" : ": check streaming_conninfo, and that "
+                                + "pg_hba.conf has a replication line for its user")));
             }
             Optional<String> normal = context.postgres().map(PostgresServer::systemIdentifier);
             if (normal.isPresent() && !normal.get().equals(systemId)) {
@@ -97,10 +103,13 @@ public final class StreamingChecks {
         };
     }
 
-    /** @return PostgreSQL has WAL senders, and one is free when the receiver needs one */
+    /**
+     * @return PostgreSQL has WAL senders, and one free for each user that needs one: the receiver when it is not
+     *     connected, and a backup of {@code backup_method = postgres}
+     */
     public static ServerCheck walSenders() {
         return context -> {
-            if (!streaming(context) || context.postgres().isEmpty()) {
+            if (!replication(context) || context.postgres().isEmpty()) {
                 return List.of();
             }
             PostgresServer pg = context.postgres().get();
@@ -116,9 +125,15 @@ public final class StreamingChecks {
             boolean receiverConnected = pg.queryValue("SELECT count(*) FROM pg_stat_activity "
                     + "WHERE backend_type = 'walsender' AND application_name = ?", receiver).map(count ->
                     !count.equals("0")).orElse(false);
-            if (used >= max && !receiverConnected) {
-                return List.of(CheckResult.failed(name, "all " + max + " WAL senders are in use, none by "
-                        + "receive-wal: raise max_wal_senders (restart needed)"));
+            boolean receiverNeedsOne = streaming(context) && !receiverConnected;
+            boolean backupNeedsOne = postgresMethod(context);
+            int needed = (receiverNeedsOne ? 1 : 0) + (backupNeedsOne ? 1 : 0);
+            if (max - used < needed) {
+                String who = receiverNeedsOne && backupNeedsOne ? "receive-wal and a backup (backup_method = "
+                        + "postgres) need one each" : receiverNeedsOne ? "none by receive-wal, which needs one"
+                        : "a backup (backup_method = postgres) needs a free one";
+                return List.of(CheckResult.failed(name, used + " of " + max + " WAL senders are in use, " + who
+                        + ": raise max_wal_senders (restart needed)"));
             }
             return List.of(CheckResult.ok(name, used + " of " + max + " in use"));
         };
@@ -210,6 +225,48 @@ public final class StreamingChecks {
     private static String emptyHint(Path folder, int count, String option) {
         return "'" + folder + "' must be empty when " + option + " = off: it holds " + count + " WAL files that "
                 + "nothing archives; turn " + option + " on until they are archived, or move them away";
+    }
+
+    /**
+     * @return the role of {@code streaming_conninfo} (else {@code conninfo}) may open replication connections: it
+     *     has the REPLICATION attribute or is a superuser, as {@code pg_roles} says through the normal connection
+     */
+    public static ServerCheck replicationPrivilege() {
+        return context -> {
+            if (!replication(context) || context.postgres().isEmpty()) {
+                return List.of();
+            }
+            String name = "replication privilege";
+            String option = context.server().config().streamingConninfoOption().name();
+            String role;
+            try {
+                role = ReplicationConnections.conninfo(context.server().config()).toJdbc().properties()
+                        .getOrDefault("user", "");
+            } catch (BarmanException e) {
+                return List.of(CheckResult.failed(name, e.getMessage()));
+            }
+            Optional<String> allowed = context.postgres().get().queryValue("SELECT (rolsuper OR rolreplication)"
+                    + "::text FROM pg_roles WHERE rolname = ?", role);
+            if (allowed.isEmpty()) {
+                return List.of(CheckResult.failed(name, "role '" + role + "' of " + option + " does not exist on "
+                        + "the server: create it (CREATE ROLE ... LOGIN REPLICATION) or fix " + option));
+            }
+            if (!allowed.get().equals("true")) {
+                return List.of(CheckResult.failed(name, "role '" + role + "' of " + option + " lacks the REPLICATION "
+                        + "attribute: as a superuser run "
+                        + ReplicationConnections.grantReplication(role)));
+            }
+            return List.of(CheckResult.ok(name, "role '" + role + "'"));
+        };
+    }
+
+    /** @return whether the server uses a replication connection: to receive WAL, or to take backups */
+    private static boolean replication(CheckContext context) {
+        return streaming(context) || postgresMethod(context);
+    }
+
+    private static boolean postgresMethod(CheckContext context) {
+        return context.server().config().get(ConfigOptions.BACKUP_METHOD) == BackupMethod.POSTGRES;
     }
 
     private static boolean streaming(CheckContext context) {

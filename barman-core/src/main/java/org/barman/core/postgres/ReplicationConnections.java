@@ -19,6 +19,8 @@ import org.barman.core.config.ServerConfig;
  */
 public final class ReplicationConnections {
 
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
+
     private ReplicationConnections() {
     }
 
@@ -55,7 +57,8 @@ public final class ReplicationConnections {
         ConnInfo conninfo = conninfo(server);
         ConnInfo.JdbcTarget target = conninfo.toJdbc();
         String name = server.name();
-        return () -> open(target, conninfo, name);
+        String role = target.properties().getOrDefault("user", "");
+        return () -> open(target, conninfo, name, role);
     }
 
     /**
@@ -71,14 +74,66 @@ public final class ReplicationConnections {
         }
     }
 
-    private static Connection open(ConnInfo.JdbcTarget target, ConnInfo conninfo, String server)
+    /**
+     * @param refusal why a replication connection could not be opened, as {@link #connector} reports it
+     * @return whether its message already says what to change (the role lacks REPLICATION, or pg_hba.conf has no
+     *     replication line for it), so that a caller adds no generic hint
+     */
+    public static boolean explained(Throwable refusal) {
+        for (Throwable cause = refusal; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && (lacksReplication(sql) || rejectedByHba(sql))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Connection open(ConnInfo.JdbcTarget target, ConnInfo conninfo, String server, String role)
             throws SQLException {
         try {
             return target.connect();
         } catch (SQLException e) {
             throw new SQLException("cannot open a replication connection to PostgreSQL of server " + server + " ("
-                    + conninfo + "): " + firstLine(e.getMessage()), e.getSQLState(), e);
+                    + conninfo + "): " + firstLine(e.getMessage()) + hint(e, role), e.getSQLState(), e);
         }
+    }
+
+    private static String hint(SQLException refusal, String role) {
+        String quoted = identifier(role);
+        if (lacksReplication(refusal)) {
+            return ": role " + quoted + " lacks the REPLICATION attribute; as a superuser run "
+                    + grantReplication(role) + " (or use a role that has it in streaming_conninfo)";
+        }
+        if (rejectedByHba(refusal)) {
+            return ": add a replication line for role " + quoted + " to pg_hba.conf (such as host replication "
+                    + quoted + " <barman host>/32 scram-sha-256, or local replication for the socket) and reload "
+                    + "PostgreSQL";
+        }
+        return "";
+    }
+
+    /** PostgreSQL's words for a walsender refused to a role without REPLICATION: 15 and before, then 16 and later. */
+    private static boolean lacksReplication(SQLException refusal) {
+        String message = String.valueOf(refusal.getMessage());
+        return INSUFFICIENT_PRIVILEGE.equals(refusal.getSQLState()) && (message.contains("replication role")
+                || message.contains("WAL sender") || message.contains("walsender"));
+    }
+
+    private static boolean rejectedByHba(SQLException refusal) {
+        String state = refusal.getSQLState();
+        return state != null && state.startsWith("28") && String.valueOf(refusal.getMessage()).contains("pg_hba.conf");
+    }
+
+    /**
+     * @param role a role name
+     * @return the statement that gives it the REPLICATION attribute, such as {@code ALTER ROLE barman REPLICATION}
+     */
+    public static String grantReplication(String role) {
+        return "ALTER ROLE " + identifier(role) + " REPLICATION";
+    }
+
+    private static String identifier(String role) {
+        return role.matches("[a-z_][a-z0-9_$]*") ? role : "\"" + role.replace("\"", "\"\"") + "\"";
     }
 
     private static String firstLine(String text) {

@@ -14,6 +14,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.barman.api.BackupId;
 import org.barman.api.BackupInfo;
@@ -192,6 +193,25 @@ class BackupInfoFileTest {
                 version=150004
                 xlog_segment_size=16777216
                 """);
+    }
+
+    @Test
+    void theBackupMethodIsRecordedInModeForBarmanHasNoBackupMethodField() {
+        Set<String> barmansFields = Set.of("backup_label", "backup_name", "begin_offset", "begin_time", "begin_wal",
+                "begin_xlog", "children_backup_ids", "cluster_size", "compression", "config_file", "copy_stats",
+                "data_checksums", "deduplicated_size", "end_offset", "end_time", "end_wal", "end_xlog", "error",
+                "hba_file", "ident_file", "included_files", "mode", "parent_backup_id", "pgdata", "server_name",
+                "size", "snapshots_info", "status", "summarize_wal", "systemid", "tablespaces", "timeline",
+                "version", "xlog_segment_size");
+        BackupInfo postgres = BackupInfo.builder(ID).serverName("main").status(BackupStatus.DONE).mode("postgres")
+                .build();
+
+        String text = BackupInfoFile.format(postgres, null);
+
+        assertThat(text.lines().map(line -> line.substring(0, line.indexOf('=')))).allMatch(barmansFields::contains);
+        assertThat(text).contains("\nmode=postgres\n").doesNotContain("backup_method");
+        assertThat(BackupInfoFile.parse(text.lines().toList(), ID, "backup.info").info().mode())
+                .isEqualTo("postgres");
     }
 
     @Test

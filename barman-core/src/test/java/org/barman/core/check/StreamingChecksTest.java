@@ -43,4 +43,19 @@ class StreamingChecksTest {
                 + "that nothing archives; turn streaming_archiver on until they are archived, or move them away)")
                 .noneMatch(display -> display.startsWith("empty incoming directory"));
     }
+
+    @Test
+    void aPostgresBackupServerChecksItsReplicationConnectionWithoutStreamingWal() throws IOException {
+        CheckReport postgresMethod = check("conninfo = host=127.0.0.1 port=1 connect_timeout=2",
+                "backup_method = postgres");
+        assertThat(postgresMethod.results()).extracting(CheckResult::name).containsOnlyOnce("PostgreSQL streaming");
+        assertThat(postgresMethod.failures()).extracting(CheckResult::display).anyMatch(display -> display
+                .startsWith("PostgreSQL streaming: FAILED (cannot open a replication connection to PostgreSQL of "
+                        + "server main (")
+                && display.endsWith(": check streaming_conninfo, and that pg_hba.conf has a replication line for its "
+                        + "user)"));
+
+        CheckReport rsync = check("conninfo = host=127.0.0.1 port=1 connect_timeout=2");
+        assertThat(rsync.results()).extracting(CheckResult::name).doesNotContain("PostgreSQL streaming");
+    }
 }

@@ -35,6 +35,8 @@ public final class PostgresBackupStrategy implements BackupStrategy {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresBackupStrategy.class);
     private static final int OLDEST_MAJOR = 13;
+    private static final String INVALID_AUTHORIZATION_CLASS = "28";
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     /** Made by ServiceLoader. */
     public PostgresBackupStrategy() {
@@ -66,7 +68,7 @@ public final class PostgresBackupStrategy implements BackupStrategy {
             try {
                 return takeOnce(run);
             } catch (BarmanException | SQLException e) {
-                if (attempt >= attempts) {
+                if (attempt >= attempts || refusedRole(e)) {
                     throw e;
                 }
                 LOG.warn("Base backup {} of server {} failed ({}); attempt {} of {} in {} s", run.backupId(),
@@ -116,6 +118,19 @@ public final class PostgresBackupStrategy implements BackupStrategy {
                 run.backupId(), run.serverName(), result.files(), result.bytes());
         Stop stop = new Stop(result.endPosition(), serverTime(run.connection()), null, null);
         return new Outcome(stop, new CopyResult(result.files(), result.bytes(), 0, 0));
+    }
+
+    /**
+     * @param failure why an attempt failed
+     * @return whether PostgreSQL refused the role (authentication, pg_hba.conf, no REPLICATION attribute): trying
+     *     again cannot help until a DBA changes something, unlike a lost connection
+     */
+    static boolean refusedRole(Exception failure) {
+        if (!(failure instanceof SQLException sql) || sql.getSQLState() == null) {
+            return false;
+        }
+        return sql.getSQLState().startsWith(INVALID_AUTHORIZATION_CLASS)
+                || sql.getSQLState().equals(INSUFFICIENT_PRIVILEGE);
     }
 
     /** @return {@code bandwidth_limit} in the server's terms: 0 for none, else at least its lowest limit */

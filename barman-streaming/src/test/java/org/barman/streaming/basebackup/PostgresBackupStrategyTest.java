@@ -3,6 +3,7 @@ package org.barman.streaming.basebackup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.SQLException;
 import java.util.ServiceLoader;
 
 import org.barman.api.BackupStrategy;
@@ -34,5 +35,18 @@ class PostgresBackupStrategyTest {
         assertThat(PostgresBackupStrategy.rate(10)).isEqualTo(BaseBackupRequest.MIN_RATE);
         assertThat(PostgresBackupStrategy.rate(4000)).isEqualTo(4000);
         assertThat(PostgresBackupStrategy.rate(10_000_000)).isEqualTo(BaseBackupRequest.MAX_RATE);
+    }
+
+    @Test
+    void aRoleThePostgresRefusesIsNotWorthRetryingButALostConnectionIs() {
+        assertThat(PostgresBackupStrategy.refusedRole(new SQLException("must be superuser or replication role to "
+                + "start walsender", "42501"))).isTrue();
+        assertThat(PostgresBackupStrategy.refusedRole(new SQLException("pg_hba.conf rejects replication connection",
+                "28000"))).isTrue();
+        assertThat(PostgresBackupStrategy.refusedRole(new SQLException("password authentication failed",
+                "28P01"))).isTrue();
+        assertThat(PostgresBackupStrategy.refusedRole(new SQLException("An I/O error occurred", "08006"))).isFalse();
+        assertThat(PostgresBackupStrategy.refusedRole(new SQLException("no state"))).isFalse();
+        assertThat(PostgresBackupStrategy.refusedRole(new BarmanException("the stream ended early"))).isFalse();
     }
 }
