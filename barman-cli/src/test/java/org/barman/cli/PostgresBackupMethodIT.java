@@ -2,7 +2,6 @@ package org.barman.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -21,7 +20,6 @@ import org.barman.core.plugin.Plugins;
 import org.barman.core.recovery.RecoveryOptions;
 import org.barman.core.recovery.RecoveryTarget;
 import org.barman.testkit.PostgresCluster;
-import org.barman.testkit.TempFolders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,37 +31,28 @@ import org.junit.jupiter.api.Test;
  */
 class PostgresBackupMethodIT {
 
+    static PostgresMethodCluster cluster;
     static Path root;
     static PostgresCluster pg;
     static Path config;
 
     @BeforeAll
     static void clusterWithATablespace() throws Exception {
-        root = Files.createTempDirectory("barman-postgres-method-it");
-        Path incoming = root.resolve("home/main/incoming");
-        Path tablespace = root.resolve("tbs");
-        Files.createDirectories(incoming);
-        Files.createDirectories(tablespace);
-        PostgresCluster.grantToClusterUser(root);
-        pg = PostgresCluster.builder().setting("archive_mode", "on")
-                .setting("archive_command", "rsync -a %p " + incoming + "/%f").start();
-        pg.execute("CREATE TABLESPACE tbs1 LOCATION '" + tablespace + "'");
+        cluster = PostgresMethodCluster.start("barman-postgres-method-it", 15);
+        root = cluster.root();
+        pg = cluster.pg();
+        config = cluster.config();
         pg.execute("CREATE TABLE in_tbs(id int, payload text) TABLESPACE tbs1");
         pg.execute("INSERT INTO in_tbs SELECT g, md5(g::text) FROM generate_series(1, 30000) g");
         pg.execute("CREATE TABLE in_default(id int)");
         pg.execute("INSERT INTO in_default SELECT generate_series(1, 4321)");
-        config = root.resolve("barman.conf");
-        Files.writeString(config, "[barman]\nbarman_home = " + root.resolve("home") + "\nbarman_user = "
-                + System.getProperty("user.name") + "\n\n[main]\nconninfo = " + pg.conninfo() + "\n"
-                + "backup_method = postgres\n");
     }
 
     @AfterAll
     static void stopCluster() {
-        if (pg != null) {
-            pg.close();
+        if (cluster != null) {
+            cluster.close();
         }
-        TempFolders.deleteRecursively(root);
     }
 
     @Test

@@ -2,7 +2,6 @@ package org.barman.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -19,7 +18,6 @@ import org.barman.core.plugin.Plugins;
 import org.barman.core.recovery.RecoveryOptions;
 import org.barman.core.recovery.RecoveryTarget;
 import org.barman.testkit.PostgresCluster;
-import org.barman.testkit.TempFolders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,38 +33,26 @@ class PostgresBackupMethodMajorsIT {
     private static final int IN_TABLESPACE = 20_000;
     private static final int IN_DEFAULT = 4321;
 
-    private Path root;
-    private PostgresCluster pg;
+    private PostgresMethodCluster cluster;
 
     @AfterEach
     void stopCluster() {
-        if (pg != null) {
-            pg.close();
+        if (cluster != null) {
+            cluster.close();
         }
-        TempFolders.deleteRecursively(root);
     }
 
     @ParameterizedTest(name = "PostgreSQL {0}")
     @ValueSource(ints = {13, 14, 15, 16, 17, 18})
     void aBackupWithATablespaceRecoversElsewhereAndStartsWithExactRowCounts(int major) throws Exception {
-        root = Files.createTempDirectory("barman-postgres-majors-it");
-        Path incoming = root.resolve("home/main/incoming");
-        Path tablespace = root.resolve("tbs");
-        Files.createDirectories(incoming);
-        Files.createDirectories(tablespace);
-        PostgresCluster.grantToClusterUser(root);
-        pg = PostgresCluster.builder().majorVersion(major).setting("archive_mode", "on")
-                .setting("archive_command", "cp %p " + incoming + "/%f").start();
-        pg.execute("CREATE TABLESPACE tbs1 LOCATION '" + tablespace + "'");
+        cluster = PostgresMethodCluster.start("barman-postgres-majors-it", major);
+        Path root = cluster.root();
+        PostgresCluster pg = cluster.pg();
         pg.execute("CREATE TABLE in_tbs(id int, payload text) TABLESPACE tbs1");
         pg.execute("INSERT INTO in_tbs SELECT g, md5(g::text) FROM generate_series(1, " + IN_TABLESPACE + ") g");
         pg.execute("CREATE TABLE in_default(id int)");
         pg.execute("INSERT INTO in_default SELECT generate_series(1, " + IN_DEFAULT + ")");
-        Path config = root.resolve("barman.conf");
-        Files.writeString(config, "[barman]\nbarman_home = " + root.resolve("home") + "\nbarman_user = "
-                + System.getProperty("user.name") + "\n\n[main]\nconninfo = " + pg.conninfo() + "\n"
-                + "backup_method = postgres\n");
-        Server server = Barman.load(config, Plugins.load()).server("main");
+        Server server = Barman.load(cluster.config(), Plugins.load()).server("main");
 
         BackupInfo backup = server.takeBackup(new BackupOptions(Optional.of(true), Optional.empty(),
                 Optional.empty(), Optional.empty(), Duration.ofMinutes(1)), CopyListener.NONE);

@@ -2,7 +2,6 @@ package org.barman.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -20,7 +19,6 @@ import org.barman.core.plugin.Plugins;
 import org.barman.core.recovery.RecoveryOptions;
 import org.barman.core.recovery.RecoveryTarget;
 import org.barman.testkit.PostgresCluster;
-import org.barman.testkit.TempFolders;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +32,7 @@ class PostgresBackupPointInTimeIT {
 
     private static final Duration WAIT = Duration.ofMinutes(1);
 
+    static PostgresMethodCluster cluster;
     static Path root;
     static PostgresCluster pg;
     static Server server;
@@ -43,22 +42,12 @@ class PostgresBackupPointInTimeIT {
 
     @BeforeAll
     static void backupThenBatchesWithTargetsBetween() throws Exception {
-        root = Files.createTempDirectory("barman-postgres-pitr-it");
-        Path incoming = root.resolve("home/main/incoming");
-        Path tablespace = root.resolve("tbs");
-        Files.createDirectories(incoming);
-        Files.createDirectories(tablespace);
-        PostgresCluster.grantToClusterUser(root);
-        pg = PostgresCluster.builder().setting("archive_mode", "on")
-                .setting("archive_command", "cp %p " + incoming + "/%f").start();
-        pg.execute("CREATE TABLESPACE tbs1 LOCATION '" + tablespace + "'");
+        cluster = PostgresMethodCluster.start("barman-postgres-pitr-it", 15);
+        root = cluster.root();
+        pg = cluster.pg();
         pg.execute("CREATE TABLE batches(batch int, id int) TABLESPACE tbs1");
         pg.execute("INSERT INTO batches SELECT 0, g FROM generate_series(1, 1000) g");
-        Path config = root.resolve("barman.conf");
-        Files.writeString(config, "[barman]\nbarman_home = " + root.resolve("home") + "\nbarman_user = "
-                + System.getProperty("user.name") + "\n\n[main]\nconninfo = " + pg.conninfo() + "\n"
-                + "backup_method = postgres\n");
-        Barman barman = Barman.load(config, Plugins.load());
+        Barman barman = Barman.load(cluster.config(), Plugins.load());
         server = barman.server("main");
         backup = server.takeBackup(new BackupOptions(Optional.of(true), Optional.empty(), Optional.empty(),
                 Optional.empty(), WAIT), CopyListener.NONE);
@@ -76,10 +65,9 @@ class PostgresBackupPointInTimeIT {
 
     @AfterAll
     static void stopCluster() {
-        if (pg != null) {
-            pg.close();
+        if (cluster != null) {
+            cluster.close();
         }
-        TempFolders.deleteRecursively(root);
     }
 
     @Test

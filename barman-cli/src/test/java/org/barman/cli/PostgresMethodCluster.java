@@ -1,0 +1,48 @@
+package org.barman.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.barman.testkit.PostgresCluster;
+import org.barman.testkit.TempFolders;
+
+/**
+ * A PostgreSQL cluster with a tablespace {@code tbs1}, archiving its WAL into the {@code incoming/} of a Barman home
+ * whose server {@code main} has {@code backup_method = postgres}: what the tests of that method start from.
+ *
+ * @param root the temporary folder of it all
+ * @param pg the cluster
+ * @param config the Barman configuration
+ */
+record PostgresMethodCluster(Path root, PostgresCluster pg, Path config) implements AutoCloseable {
+
+    /**
+     * @param prefix the temporary folder's name prefix
+     * @param major the PostgreSQL major version (15 from Debian, the others from the test kit's binaries)
+     * @return the started cluster, its tablespace created
+     * @throws IOException when the folders or the configuration cannot be written
+     */
+    static PostgresMethodCluster start(String prefix, int major) throws IOException {
+        Path root = Files.createTempDirectory(prefix);
+        Path incoming = root.resolve("home/main/incoming");
+        Path tablespace = root.resolve("tbs");
+        Files.createDirectories(incoming);
+        Files.createDirectories(tablespace);
+        PostgresCluster.grantToClusterUser(root);
+        PostgresCluster pg = PostgresCluster.builder().majorVersion(major).setting("archive_mode", "on")
+                .setting("archive_command", "cp %p " + incoming + "/%f").start();
+        pg.execute("CREATE TABLESPACE tbs1 LOCATION '" + tablespace + "'");
+        Path config = root.resolve("barman.conf");
+        Files.writeString(config, "[barman]\nbarman_home = " + root.resolve("home") + "\nbarman_user = "
+                + System.getProperty("user.name") + "\n\n[main]\nconninfo = " + pg.conninfo() + "\n"
+                + "backup_method = postgres\n");
+        return new PostgresMethodCluster(root, pg, config);
+    }
+
+    @Override
+    public void close() {
+        pg.close();
+        TempFolders.deleteRecursively(root);
+    }
+}
