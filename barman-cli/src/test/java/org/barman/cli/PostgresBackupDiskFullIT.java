@@ -87,6 +87,8 @@ class PostgresBackupDiskFullIT {
                 .contains("Backup " + id + " of server main failed: " + failed.error());
         assertThat(regularFiles(catalog.backupDirectory(id))).as("what the failed backup left")
                 .containsExactly(catalog.infoFile(id));
+        assertThat(barman("check", "main").out()).contains("\tfailed backups: FAILED (there are 1 failed backups, "
+                + "the latest one too (" + id + ": " + failed.error() + "))\n");
         await(() -> "0".equals(pg.queryValue("SELECT count(*) FROM pg_stat_activity WHERE backend_type = "
                 + "'walsender'")), "the WAL sender of the failed backup ends");
         assertThat(pg.queryValue("SELECT count(*) FROM pg_stat_progress_basebackup")).as("backups in progress")

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code barman backup} of the built distribution gets {@code kill -9} while PostgreSQL 15 sends it a
  * {@code backup_method = postgres} backup ({@code bandwidth_limit} keeps it mid-stream): the backup stays STARTED,
- * {@code check} reports it abandoned, the server's WAL sender ends, the next {@code cron} marks it FAILED with the
- * reason, and the next backup is DONE.
+ * the server's WAL sender ends, {@code check} reports it abandoned, the next {@code cron} marks it FAILED with the
+ * reason (which {@code check} then shows), and the next backup is DONE.
  */
 class PostgresBackupKilledIT {
 
@@ -93,7 +93,8 @@ class PostgresBackupKilledIT {
                 + "its host stopped): barman cron found the backup STARTED and no process holding the backup lock "
                 + "of server main");
         CliRun again = barman("check", "main");
-        assertThat(again.out()).contains("\tabandoned backups: OK\n");
+        assertThat(again.out()).contains("\tabandoned backups: OK\n", "\tfailed backups: FAILED (there are 1 failed "
+                + "backups, the latest one too (" + id + ": " + failed.error() + "))\n");
 
         Files.writeString(cluster.config(), Files.readString(cluster.config())
                 .replace("bandwidth_limit = 1024\n", "bandwidth_limit = 0\n"));
