@@ -119,6 +119,7 @@ public final class PostgresBackupStrategy implements BackupStrategy {
                 return takeOnce(run);
             } catch (BarmanException | SQLException e) {
                 if (attempt >= attempts || refusedRole(e)) {
+                    removePartialCopy(run, e);
                     throw e;
                 }
                 LOG.warn("Base backup {} of server {} failed ({}); attempt {} of {} in {} s", run.backupId(),
@@ -208,6 +209,20 @@ public final class PostgresBackupStrategy implements BackupStrategy {
             return rows.getObject(1, OffsetDateTime.class);
         } catch (SQLException e) {
             throw new BarmanException("cannot read the server's time: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A failed backup's files go, as pg_basebackup removes its own: a partial copy can never be recovered, and on a
+     * full disk it holds the room the next backup needs. Its {@code backup.info} stays, to be recorded FAILED.
+     */
+    private static void removePartialCopy(BackupRun run, Exception failure) {
+        try {
+            clearFolders(run);
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+            LOG.warn("Cannot remove the partial copy of the failed backup {} of server {} from {}: {}",
+                    run.backupId(), run.serverName(), run.backupDirectory(), e.getMessage());
         }
     }
 
