@@ -72,7 +72,20 @@ public final class TreePaths {
      * @return an empty listing of a folder, which holds only that folder (its root)
      */
     public static Listing listing(String source) {
-        return new Listing(source);
+        return new Listing(source, true);
+    }
+
+    /**
+     * A listing whose memory does not grow with the number of files, for a stream of millions of entries: it
+     * remembers only the folders, so a file named twice, or an entry named inside a file, is not told apart from an
+     * entry in a folder never listed (the latter is refused, the former left to the caller, whose creation of the
+     * file a second time must fail).
+     *
+     * @param source what named the entries, for messages
+     * @return an empty listing of a folder that remembers folders only
+     */
+    public static Listing folderListing(String source) {
+        return new Listing(source, false);
     }
 
     private static BarmanException refused(String source, String path, String why) {
@@ -88,10 +101,12 @@ public final class TreePaths {
     public static final class Listing {
 
         private final String source;
+        private final boolean rememberFiles;
         private final Map<String, Boolean> folders = new HashMap<>();
 
-        private Listing(String source) {
+        private Listing(String source, boolean rememberFiles) {
             this.source = source;
+            this.rememberFiles = rememberFiles;
         }
 
         /**
@@ -118,7 +133,9 @@ public final class TreePaths {
                             + "a folder");
                 }
             }
-            folders.put(path, folder);
+            if (folder || rememberFiles) {
+                folders.put(path, folder);
+            }
         }
     }
 }

@@ -76,4 +76,21 @@ class TreePathsTest {
         assertThatThrownBy(() -> listing.add("", true)).hasMessageContaining("'', which is empty");
         assertThatThrownBy(() -> listing.add("base/../..", true)).hasMessageContaining("'..'");
     }
+
+    @Test
+    void aFolderListingRefusesWhatIsNotInAFolderListedBeforeWithoutRememberingFiles() {
+        TreePaths.Listing listing = TreePaths.folderListing("the archive");
+        listing.add("base", true);
+        listing.add("base/1259", false);
+        listing.add("pg_tblspc", true);
+        listing.add("pg_tblspc/16385", false);
+
+        assertThatThrownBy(() -> listing.add("base", false)).hasMessageContaining("names 'base', which is listed "
+                + "twice");
+        assertThatThrownBy(() -> listing.add("pg_tblspc/16385/PG_15", true))
+                .hasMessageContaining("which is in 'pg_tblspc/16385', which is not listed before it");
+        assertThatThrownBy(() -> listing.add("base/1259/x", false))
+                .hasMessageContaining("which is in 'base/1259', which is not listed before it");
+        assertThatThrownBy(() -> listing.add("../x", false)).hasMessageContaining("'..'");
+    }
 }

@@ -15,7 +15,6 @@ import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
 import java.util.regex.Pattern;
@@ -58,7 +57,7 @@ final class ArchiveExtractor {
     }
 
     private final FileSyncer syncer;
-    private final Map<String, ReceivedFile> received;
+    private final ReceivedFiles received;
     private final List<Folder> folders;
     private final LongConsumer progress;
     private final byte[] buffer = new byte[BUFFER];
@@ -74,7 +73,7 @@ final class ArchiveExtractor {
      * @param folders where each folder written goes
      * @param progress told the size of each chunk written
      */
-    ArchiveExtractor(FileSyncer syncer, Map<String, ReceivedFile> received, List<Folder> folders,
+    ArchiveExtractor(FileSyncer syncer, ReceivedFiles received, List<Folder> folders,
             LongConsumer progress) {
         this.syncer = syncer;
         this.received = received;
@@ -146,7 +145,7 @@ final class ArchiveExtractor {
     private void walk(InputStream content, String archive, Path target, String manifestPrefix,
             LongFunction<Path> tablespaceLinks) throws IOException {
         String source = "the base backup's archive " + archive;
-        TreePaths.Listing listing = TreePaths.listing(source);
+        TreePaths.Listing listing = TreePaths.folderListing(source);
         TarArchiveInputStream tar = new TarArchiveInputStream(content, "UTF-8");
         TarArchiveEntry entry;
         while ((entry = tar.getNextEntry()) != null) {
@@ -192,9 +191,6 @@ final class ArchiveExtractor {
     }
 
     private void write(InputStream tar, TarArchiveEntry entry, Path local, String manifestPath) throws IOException {
-        if (received.containsKey(manifestPath)) {
-            throw new BarmanException("the base backup holds " + manifestPath + " twice: refused");
-        }
         boolean label = manifestPath.equals(BACKUP_LABEL) && entry.getSize() <= MAX_LABEL;
         ByteArrayOutputStream labelBytes = label ? new ByteArrayOutputStream() : null;
         writing = local;
@@ -234,7 +230,7 @@ final class ArchiveExtractor {
                 syncer.syncAndClose(out, local);
             }
             handedOver = true;
-            received.put(manifestPath, new ReceivedFile(size, sha256.digest()));
+            received.add(manifestPath, size, sha256.digest());
             if (labelBytes != null) {
                 backupLabel = labelBytes.toString(StandardCharsets.UTF_8);
             }

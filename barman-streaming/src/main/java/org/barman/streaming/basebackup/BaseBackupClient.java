@@ -15,9 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongFunction;
 
@@ -45,12 +43,13 @@ public final class BaseBackupClient {
     /** The manifest's name in the data folder while it is written and checked. */
     static final String MANIFEST_PART = "backup_manifest.part";
     static final String MANIFEST = "backup_manifest";
+    /** The suffix of the log of received files, beside the data folder, while the backup runs. */
+    static final String RECEIVED_LOG = ".received";
     private static final long PROGRESS_STEP = 1024 * 1024;
     private static final int ARCHIVE_BUFFER = 256 * 1024;
 
     private final BaseBackupRequest request;
     private final BaseBackupListener listener;
-    private final Map<String, ReceivedFile> received = new HashMap<>();
     private final List<ArchiveExtractor.Folder> folders = new ArrayList<>();
     private BaseBackupResponse response;
     private long sinceReport;
@@ -111,13 +110,18 @@ public final class BaseBackupClient {
         BackendMessages messages = new BackendMessages(wire);
         response = new BaseBackupResponse(messages, major);
         FileSyncer syncer = new FileSyncer();
-        ArchiveExtractor extractor = new ArchiveExtractor(syncer, received, folders, this::progress);
         Path data = request.dataFolder().toAbsolutePath();
+        Path log = data.resolveSibling(data.getFileName() + RECEIVED_LOG);
+        ReceivedFiles received = null;
+        ArchiveExtractor extractor = null;
         String where = "nothing received yet";
         boolean finished = false;
         try {
             List<Path> parents = LocalTrees.createParents(data);
             requireEmpty(data, "data");
+            Files.deleteIfExists(log);
+            received = new ReceivedFiles(log);
+            extractor = new ArchiveExtractor(syncer, received, folders, this::progress);
             String command = BaseBackupCommand.text(request, major);
             LOG.debug("sending {}", command);
             wire.sendQuery(command);
@@ -187,8 +191,11 @@ public final class BaseBackupClient {
         } finally {
             if (!finished) {
                 syncer.abandon();
-                removeUnfinished(extractor.unfinished(), data);
+                removeUnfinished(extractor == null ? null : extractor.unfinished(), data);
                 removeUnfinished(storing, data);
+            }
+            if (received != null) {
+                received.close();
             }
         }
     }

@@ -5,9 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.TreeSet;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -37,15 +35,13 @@ final class ManifestCheck {
     /**
      * @param manifest the manifest's file
      * @param digest the SHA-256 computed while it was written
-     * @param received every regular file received, by its path in the manifest; emptied on the way
+     * @param received every regular file received, by its path in the manifest; taken on the way
      * @return what the check covered
      * @throws BarmanException naming the first file that does not match, or what is wrong with the manifest
      * @throws IOException when the manifest cannot be read
      */
-    static ManifestSummary verify(Path manifest, ManifestDigest digest, Map<String, ReceivedFile> received)
+    static ManifestSummary verify(Path manifest, ManifestDigest digest, ReceivedFiles received)
             throws IOException {
-        Map<String, ReceivedFile> remaining = new HashMap<>(received);
-        received.clear();
         int version = -1;
         String checksum = null;
         long files = 0;
@@ -62,7 +58,7 @@ final class ManifestCheck {
                         expect(value, JsonToken.START_ARRAY, "Files as an array");
                         while (json.nextToken() == JsonToken.START_OBJECT) {
                             FileEntry file = FileEntry.read(json);
-                            check(file, remaining.remove(file.path()));
+                            check(file, received.take(file.path()));
                             files++;
                             bytes += file.size();
                         }
@@ -84,9 +80,10 @@ final class ManifestCheck {
             throw invalid("its Manifest-Checksum is " + checksum + " but its content's SHA-256 is " + computed
                     + ": it was damaged on the way");
         }
+        TreeSet<String> remaining = received.untaken();
         if (!remaining.isEmpty()) {
-            throw mismatch(new TreeSet<>(remaining.keySet()).first() + " was received, but the backup manifest "
-                    + "does not list it" + (remaining.size() > 1 ? " (nor " + (remaining.size() - 1) + " more)" : ""));
+            throw mismatch(remaining.first() + " was received, but the backup manifest does not list it"
+                    + (remaining.size() > 1 ? " (nor " + (remaining.size() - 1) + " more)" : ""));
         }
         return new ManifestSummary(version, files, bytes, SHA256);
     }

@@ -90,6 +90,7 @@ class BaseBackupClientTest {
                 .isEqualTo("rows in a tablespace");
         assertThat(data.resolve(BaseBackupClient.MANIFEST)).hasBinaryContent(ScriptedBackend.manifest(listed));
         assertThat(data.resolve(BaseBackupClient.MANIFEST_PART)).doesNotExist();
+        assertThat(root.resolve("data" + BaseBackupClient.RECEIVED_LOG)).as("the log of received files").doesNotExist();
         assertThat(result.start().position()).isEqualTo(Lsn.parse("0/2000028"));
         assertThat(result.start().tablespaces()).containsExactly(new ServerTablespace(OID, "/srv/tbs", 8 * 1024));
         assertThat(result.start().dataSizeBytes()).isEqualTo(30 * 1024);
@@ -144,6 +145,7 @@ class BaseBackupClientTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").contains(message));
         assertThat(root.resolve("data").resolve(BaseBackupClient.MANIFEST)).doesNotExist();
         assertThat(root.resolve("data").resolve(BaseBackupClient.MANIFEST_PART)).doesNotExist();
+        assertThat(root.resolve("data" + BaseBackupClient.RECEIVED_LOG)).as("the log of received files").doesNotExist();
     }
 
     @Test
