@@ -3,6 +3,7 @@ package org.barman.core.recovery;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.barman.api.BackupInfo;
@@ -58,6 +61,8 @@ public final class RecoveryExecutor {
     private static final String STAGING = ".barman-recover";
     private static final String WAL_FOLDER = "barman_wal";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern MANIFEST_SIZE = Pattern.compile(
+            "\"Size\": ?([0-9]+)");
 
     private final Server server;
     private final ServerConfig config;
@@ -120,7 +125,7 @@ public final class RecoveryExecutor {
                 checkDestination(transport, location);
             }
             long walBytes = getWal ? 0 : wal.size() * backup.xlogSegmentSize();
-            checkFreeSpace(transport, backup.size() + walBytes);
+            checkFreeSpace(transport, plainSize(backup) + walBytes);
             versionWarning(transport, backup).ifPresent(warnings::add);
 
             CopyResult copied = copyWithRetries(transport, backup, locations);
@@ -331,6 +336,24 @@ public final class RecoveryExecutor {
      * the tablespace folders; a remote one unpacks them into {@code recovery_staging_path} on this host, pushes
      * the plain copy like any other, and removes it.
      */
+    /**
+     * @return the bytes the backup takes once recovered: its size, or for one stored compressed the sum of the file
+     *     sizes its {@code backup_manifest} lists (one file per line, as PostgreSQL writes it)
+     */
+    private long plainSize(BackupInfo backup) {
+        Path manifest = server.catalog().dataDirectory(backup.id()).resolve("backup_manifest");
+        if (backup.compression() == null || !Files.isRegularFile(manifest, LinkOption.NOFOLLOW_LINKS)) {
+            return backup.size();
+        }
+        try (var lines = Files.lines(manifest)) {
+            return lines.map(MANIFEST_SIZE::matcher).filter(Matcher::find)
+                    .mapToLong(size -> Long.parseLong(size.group(1))).sum();
+        } catch (IOException | UncheckedIOException | NumberFormatException e) {
+            LOG.warn("Cannot read the file sizes of {}: {}", manifest, e.getMessage());
+            return backup.size();
+        }
+    }
+
     /** @return where a remote recovery of a compressed backup unpacks it on this host */
     private Path stagingPath(BackupInfo backup) {
         return Optional.ofNullable(config.get(ConfigOptions.RECOVERY_STAGING_PATH)).orElseThrow(() ->
@@ -347,7 +370,7 @@ public final class RecoveryExecutor {
             default -> backup.compression();
         };
         Path archives = server.catalog().dataDirectory(backup.id());
-        listener.planned(0, backup.size());
+        listener.planned(0, plainSize(backup));
         if (options.remoteSshCommand().isEmpty()) {
             Map<Long, Path> folders = new HashMap<>();
             backup.tablespaces().forEach(t -> folders.put(t.oid(), Path.of(locations.get(t.name()))));
