@@ -2,11 +2,11 @@
 # backup_method = postgres: `barman backup` of the built distribution (BASE_BACKUP over a replication connection)
 # against Debian's pg_basebackup 15 and pgBackRest, on a throw-away PostgreSQL 15 cluster (loopback only), in one run.
 #
-#   benchmarks/scripts/backup-postgres.sh      (about 10 minutes at scale 100 with the defaults)
+#   benchmarks/scripts/backup-postgres.sh      (about 4 minutes at scale 100 with the defaults)
 #
 # Environment: PGBENCH_SCALE (100: PGDATA of 1.6 GB outside pg_wal), ROUNDS (2), COMPRESSION_LEVEL (unset: each
 # tool's default level; else backup_compression_level and pgBackRest's compress-level), COMPRESSION_WORKERS (unset;
-# else backup_compression_workers, Barman's zstd threads), HEAP_TABLES ("2000 20000"),
+# else backup_compression_workers, Barman's zstd threads), HEAP_TABLES ("2000 20000"; empty: no part 2),
 # HEAP_INTERVAL (0.5 s), BARMAN_JAVA_OPTS (reaches every barman JVM).
 #
 # 1. Full backups of a `pgbench -i -s PGBENCH_SCALE` cluster, best of ROUNDS rounds, the order reversed every other
@@ -40,7 +40,7 @@ scale=${PGBENCH_SCALE:-100}
 rounds=${ROUNDS:-2}
 level=${COMPRESSION_LEVEL:-}
 workers=${COMPRESSION_WORKERS:-}
-heap_tables=${HEAP_TABLES:-2000 20000}
+heap_tables=${HEAP_TABLES-2000 20000}
 heap_every=${HEAP_INTERVAL:-0.5}
 if [ ! -x barman-cli/target/barman/bin/barman ]; then
     mvn -B -q package -DskipTests
@@ -233,10 +233,12 @@ for round in $(seq 1 "$rounds"); do
 done
 ref=${best[pg_basebackup_plain]}
 
-echo "== 2. Heap against the number of files (plain postgres-method backups, a full GC every $heap_every s)"
 configure_barman none
-psql "DROP TABLE pgbench_accounts, pgbench_branches, pgbench_history, pgbench_tellers"
-psql "CHECKPOINT"
+if [ -n "$heap_tables" ]; then
+    echo "== 2. Heap against the number of files (plain postgres-method backups, a full GC every $heap_every s)"
+    psql "DROP TABLE pgbench_accounts, pgbench_branches, pgbench_history, pgbench_tellers"
+    psql "CHECKPOINT"
+fi
 made=0
 printf 'GC.run\nGC.heap_info\n' > "$work/jcmd"
 declare -A heap_row=()
@@ -311,6 +313,7 @@ for z in lz4 zstd; do
         fi
     done
 done
+[ -n "$heap_tables" ] || exit 0
 echo "   Heap of a plain postgres-method backup against the number of files (KiB; time slowed by the forced GCs):"
 printf '   %8s %8s %8s %18s %16s %12s %10s %8s\n' tables files samples "peak after full GC" "peak at any GC" \
     "used at exit" "peak RSS" "time s"
