@@ -35,6 +35,8 @@ import java.util.List;
  * @param identFile the server's {@code ident_file}
  * @param includedFiles configuration files included from {@code config_file}
  * @param error why it failed, for a FAILED backup
+ * @param compression the compressor of the tar archives the copy is stored as ({@code base.tar.gz} and so on),
+ *     or null for a plain copy of the files
  */
 public record BackupInfo(
         BackupId id,
@@ -62,7 +64,8 @@ public record BackupInfo(
         String hbaFile,
         String identFile,
         List<String> includedFiles,
-        String error) {
+        String error,
+        String compression) {
 
     /**
      * Requires an id and a status; copies the lists.
@@ -93,6 +96,7 @@ public record BackupInfo(
      * @param identFile the server's {@code ident_file}
      * @param includedFiles configuration files included from {@code config_file}
      * @param error why it failed, for a FAILED backup
+     * @param compression the compressor of the tar archives the copy is stored as, or null for a plain copy
      */
     public BackupInfo {
         if (id == null) {
@@ -151,6 +155,7 @@ public record BackupInfo(
         private String identFile;
         private List<String> includedFiles = List.of();
         private String error;
+        private String compression;
 
         private Builder(BackupId id) {
             this.id = id;
@@ -183,6 +188,7 @@ public record BackupInfo(
             identFile = info.identFile;
             includedFiles = info.includedFiles;
             error = info.error;
+            compression = info.compression;
         }
 
         /**
@@ -419,12 +425,21 @@ public record BackupInfo(
             return this;
         }
 
+        /**
+         * @param value the compressor of the copy's tar archives, or null for a plain copy
+         * @return this builder
+         */
+        public Builder compression(String value) {
+            compression = value;
+            return this;
+        }
+
         /** @return the backup info */
         public BackupInfo build() {
             return new BackupInfo(id, serverName, status, mode, backupLabel, beginTime, endTime, beginWal, endWal,
                     beginXlog, endXlog, beginOffset, endOffset, timeline, size, deduplicatedSize, pgdata,
                     tablespaces, version, systemid, xlogSegmentSize, configFile, hbaFile, identFile,
-                    includedFiles, error);
+                    includedFiles, error, compression);
         }
     }
 }

@@ -38,6 +38,14 @@ public interface BackupRun {
     /** @return the server's options, for a strategy's own settings */
     PluginOptions options();
 
+    /**
+     * @param name a compressor's name, such as {@code gzip}, {@code lz4} or {@code zstd}
+     * @return that {@link Compressor} plug-in, configured for base backups: at {@code backup_compression_level}
+     *     when it is set, else at the compressor's default
+     * @throws BarmanException when no compressor has that name, or the level is out of its range
+     */
+    Compressor compressor(String name);
+
     /** @return the label to give PostgreSQL, such as {@code Barman backup main 20261126T120312} */
     String label();
 

@@ -36,6 +36,20 @@ public interface BackupStrategy {
     void checkSupported(int serverVersionNum, boolean standby);
 
     /**
+     * Refuses a server this strategy cannot back up with the server's options, before anything is recorded
+     * ({@code barman check} calls it too). The default checks only the server ({@link #checkSupported(int,
+     * boolean)}); a strategy with options of its own, or that cannot honour some of core's, checks them here.
+     *
+     * @param serverVersionNum the server's {@code server_version_num}
+     * @param standby whether the server is in recovery (a standby)
+     * @param options the server's options
+     * @throws BarmanException naming the option, or saying what to use instead
+     */
+    default void checkSupported(int serverVersionNum, boolean standby, PluginOptions options) {
+        checkSupported(serverVersionNum, standby);
+    }
+
+    /**
      * @param transport the name of the server's transport, the one {@link BackupRun#copyFiles} copies through
      *     (a strategy that never calls it ignores it)
      * @return how {@code backup.info} records a backup this strategy takes ({@code mode}), such as
@@ -72,8 +86,9 @@ public interface BackupStrategy {
     /**
      * @param lsn the stop position
      * @param time when the backup stopped, by the server's clock
-     * @param backupLabel the content of {@code backup_label}, which core writes into the copy; null when it is in
-     *     the copy already (written there by PostgreSQL, as an exclusive backup does, or received with the files)
+     * @param backupLabel the content of {@code backup_label}, which core records in {@code backup.info} and writes
+     *     into a plain copy; null when it is in a plain copy already (written there by PostgreSQL, as an exclusive
+     *     backup does, or received with the files), from where core reads it
      * @param tablespaceMap the content of {@code tablespace_map}, which core writes into the copy; null when none
      *     or already in the copy
      */
@@ -84,20 +99,35 @@ public interface BackupStrategy {
      * What a backup produced.
      *
      * @param stop where it stopped
-     * @param copied the files brought into the backup (what {@code backup.info} records as its size)
+     * @param copied the files brought into the backup (what {@code backup.info} records as its size: the bytes
+     *     stored)
+     * @param compression the name of the {@link Compressor} whose tar archives hold the copy ({@code base.tar.gz},
+     *     {@code <oid>.tar.gz} and so on in the data folder, as Barman's {@code backup_compression_format = tar}
+     *     stores them; recovery decompresses them with that compressor), or null for a plain copy of the files
      */
-    record Outcome(Stop stop, CopyResult copied) {
+    record Outcome(Stop stop, CopyResult copied, String compression) {
 
         /**
          * Checks the fields.
          *
          * @param stop where it stopped
-         * @param copied the files brought into the backup (what {@code backup.info} records as its size)
+         * @param copied the files brought into the backup (the bytes stored)
+         * @param compression the compressor of the copy's tar archives, or null for a plain copy
          */
         public Outcome {
             if (stop == null || copied == null) {
                 throw new IllegalArgumentException("a backup outcome needs its stop and its copy result");
             }
+        }
+
+        /**
+         * A plain copy of the files.
+         *
+         * @param stop where it stopped
+         * @param copied the files brought into the backup
+         */
+        public Outcome(Stop stop, CopyResult copied) {
+            this(stop, copied, null);
         }
     }
 }

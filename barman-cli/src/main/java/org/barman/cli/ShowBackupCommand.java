@@ -79,6 +79,9 @@ final class ShowBackupCommand implements Callable<Integer> {
         if (info.mode() != null) {
             out.add("    Backup Method        : " + info.mode());
         }
+        if (info.compression() != null) {
+            out.add("    Compression          : " + info.compression() + " (tar archives)");
+        }
         out.add("    Disk usage           : " + Formats.prettySize(info.size()) + " ("
                 + Formats.prettySize(info.size() + wal.requiredSize()) + " with WALs)");
         if (info.deduplicatedSize() > 0 && info.size() > 0) {
@@ -129,6 +132,7 @@ final class ShowBackupCommand implements Callable<Integer> {
         out.put("server_name", info.serverName());
         out.put("status", info.status().name());
         out.put("mode", info.mode());
+        out.put("compression", info.compression());
         out.put("systemid", info.systemid());
         out.put("version", info.version());
         out.put("pgdata", info.pgdata());

@@ -19,8 +19,15 @@ final class ZstdCompressor extends LibraryCompressor {
     /** zstd's regular levels; 3 is zstd's default, fast and with a ratio close to xz's for WAL. */
     static final LevelRange LEVELS = new LevelRange(NAME, 1, 22, 1, 3, 9);
 
+    private final int workers;
+
     ZstdCompressor(int level) {
+        this(level, 0);
+    }
+
+    ZstdCompressor(int level, int workers) {
         super(NAME, MAGIC, level);
+        this.workers = workers;
     }
 
     @Override
@@ -29,6 +36,9 @@ final class ZstdCompressor extends LibraryCompressor {
         try {
             encoder.setLevel(level());
             encoder.setChecksum(true);
+            if (workers > 0) {
+                encoder.setWorkers(workers);
+            }
         } catch (IOException | RuntimeException e) {
             encoder.closeWithoutClosingParentStream();
             throw e;

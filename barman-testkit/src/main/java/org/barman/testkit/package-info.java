@@ -12,6 +12,8 @@
  *   <li>{@link org.barman.testkit.SshServer}: a real OpenSSH {@code sshd} with throw-away keys.</li>
  *   <li>{@link org.barman.testkit.FailingFileSystem}: a real ext4 (loop device on a small tmpfs) whose data writes
  *       fail on their way to the disk, for the handling of fsync errors.</li>
+ *   <li>{@link org.barman.testkit.SmallFileSystem}: a tmpfs of a few megabytes, whose writes fail with "No space
+ *       left on device" once it is full.</li>
  *   <li>{@link org.barman.testkit.TempFolders}: removes a test's work folder and everything in it.</li>
  * </ul>
  *

@@ -74,4 +74,22 @@ public final class OwnerOnly {
             view.setPermissions(mode);
         }
     }
+
+    /**
+     * @param mode a Unix mode, such as a tar entry's
+     * @return its owner's bits only: what Barman keeps of a mode it is given
+     */
+    public static Set<PosixFilePermission> ownerBits(int mode) {
+        Set<PosixFilePermission> bits = EnumSet.noneOf(PosixFilePermission.class);
+        if ((mode & 0400) != 0) {
+            bits.add(OWNER_READ);
+        }
+        if ((mode & 0200) != 0) {
+            bits.add(OWNER_WRITE);
+        }
+        if ((mode & 0100) != 0) {
+            bits.add(OWNER_EXECUTE);
+        }
+        return bits;
+    }
 }

@@ -21,6 +21,7 @@ import org.barman.api.BackupStatus;
 import org.barman.api.BackupStrategy;
 import org.barman.api.BarmanException;
 import org.barman.api.CommandResult;
+import org.barman.api.Compressor;
 import org.barman.api.CopyJob;
 import org.barman.api.CopyListener;
 import org.barman.api.CopyResult;
@@ -93,7 +94,7 @@ public final class BackupExecutor {
             pg.requireSupportedVersion();
             BackupStrategy strategy = BackupStrategies.of(config, server.barman().plugins());
             boolean standby = pg.isInRecovery();
-            strategy.checkSupported(pg.versionNum(), standby);
+            strategy.checkSupported(pg.versionNum(), standby, config.pluginOptions());
             Catalog catalog = server.catalog();
             catalog.removeLeftovers();
             BackupInfo info = describe(pg, strategy, newId(catalog));
@@ -166,7 +167,7 @@ public final class BackupExecutor {
                 if (outcome == null) {
                     throw new BarmanException("backup strategy " + strategy.name() + " returned no outcome");
                 }
-                stopped(outcome.stop(), outcome.copied());
+                stopped(outcome);
             } catch (HookAbortedException e) {
                 fail(e.getMessage());
                 throw e;
@@ -208,6 +209,21 @@ public final class BackupExecutor {
         @Override
         public PluginOptions options() {
             return config.pluginOptions();
+        }
+
+        @Override
+        public Compressor compressor(String name) {
+            PluginOptions options = config.pluginOptions();
+            Integer level = config.get(ConfigOptions.BACKUP_COMPRESSION_LEVEL);
+            Integer workers = config.get(ConfigOptions.BACKUP_COMPRESSION_WORKERS);
+            options = options.with(Map.of("compression_level", level == null ? "" : level.toString(),
+                    "compression_workers", workers == null ? "" : workers.toString()));
+            try {
+                return server.barman().plugins().compressor(name, options);
+            } catch (BarmanException e) {
+                throw new BarmanException(level == null ? e.getMessage() : "backup_compression_level " + level
+                        + ": " + e.getMessage(), e);
+            }
         }
 
         @Override
@@ -340,11 +356,18 @@ public final class BackupExecutor {
             }
         }
 
-        private void stopped(BackupStrategy.Stop stop, CopyResult copied) throws IOException {
+        private void stopped(BackupStrategy.Outcome outcome) throws IOException {
+            BackupStrategy.Stop stop = outcome.stop();
+            CopyResult copied = outcome.copied();
             Path data = catalog.dataDirectory(info.id());
             long extra = 0;
             String label = stop.backupLabel();
-            if (label != null) {
+            if (outcome.compression() != null) {
+                if (label == null) {
+                    throw new BarmanException("backup strategy " + strategy.name() + " stored a compressed copy "
+                            + "without giving its backup_label");
+                }
+            } else if (label != null) {
                 Durable.writeString(data.resolve("backup_label"), label);
                 extra += label.getBytes(StandardCharsets.UTF_8).length;
             } else if (Files.exists(data.resolve("backup_label"))) {
@@ -360,6 +383,7 @@ public final class BackupExecutor {
             long size = copied.bytes() + extra;
             info = info.toBuilder().status(BackupStatus.WAITING_FOR_WALS).endXlog(end).endTime(stop.time())
                     .endWal(endWal).endOffset(end.segmentOffset(segmentSize)).backupLabel(label)
+                    .compression(outcome.compression())
                     .size(size).deduplicatedSize(size - copied.linkedBytes()).build();
             catalog.save(info);
             if (!standby) {

@@ -5,7 +5,9 @@ import java.sql.SQLException;
 
 import org.barman.api.BackupRun;
 import org.barman.api.BackupStrategy;
+import org.barman.api.BarmanException;
 import org.barman.api.CopyResult;
+import org.barman.api.PluginOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,17 @@ abstract class FileCopyStrategy implements BackupStrategy {
     abstract Start start(Connection connection, String label, boolean immediateCheckpoint) throws SQLException;
 
     abstract Stop stop(Connection connection) throws SQLException;
+
+    @Override
+    public void checkSupported(int serverVersionNum, boolean standby, PluginOptions options) {
+        String compression = options.get("backup_compression").orElse("none");
+        if (!compression.equals("none")) {
+            throw new BarmanException(options.origin() + ": backup_compression = " + compression + " needs "
+                    + "backup_method = postgres; the rsync and local-rsync methods copy the files as they are "
+                    + "(set backup_compression = none, or backup_method = postgres)");
+        }
+        checkSupported(serverVersionNum, standby);
+    }
 
     @Override
     public String mode(String transport) {

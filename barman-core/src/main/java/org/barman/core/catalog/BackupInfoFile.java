@@ -58,7 +58,7 @@ public final class BackupInfoFile {
 
     /** The keys {@link BackupInfo} models. */
     private static final Set<String> MODELLED = Set.of("backup_label", "begin_offset", "begin_time", "begin_wal",
-            "begin_xlog", "config_file", "deduplicated_size", "end_offset", "end_time", "end_wal", "end_xlog",
+            "begin_xlog", "compression", "config_file", "deduplicated_size", "end_offset", "end_time", "end_wal", "end_xlog",
             "error", "hba_file", "ident_file", "included_files", "mode", "pgdata", "server_name", "size",
             "status", "systemid", "tablespaces", "timeline", "version", "xlog_segment_size");
 
@@ -67,7 +67,7 @@ public final class BackupInfoFile {
      * unset. ({@code backup_name} and {@code snapshots_info} are only written when set, as Barman does.)
      */
     private static final Set<String> BARMAN_ALWAYS_WRITTEN = Set.of("children_backup_ids", "cluster_size",
-            "compression", "copy_stats", "data_checksums", "parent_backup_id", "summarize_wal");
+            "copy_stats", "data_checksums", "parent_backup_id", "summarize_wal");
 
     private BackupInfoFile() {
     }
@@ -170,7 +170,8 @@ public final class BackupInfoFile {
                 .hbaFile(fields.text("hba_file"))
                 .identFile(fields.text("ident_file"))
                 .includedFiles(fields.strings("included_files"))
-                .error(fields.text("error"));
+                .error(fields.text("error"))
+                .compression(fields.text("compression"));
         SortedMap<String, String> others = new TreeMap<>(raw);
         others.keySet().removeAll(MODELLED);
         return new Content(builder.build(), others);
@@ -216,6 +217,7 @@ public final class BackupInfoFile {
         lines.put("begin_time", time(info.beginTime()));
         lines.put("begin_wal", text(info.beginWal()));
         lines.put("begin_xlog", text(info.beginXlog()));
+        lines.put("compression", text(info.compression()));
         lines.put("config_file", text(info.configFile()));
         lines.put("deduplicated_size", positive(info.deduplicatedSize()));
         lines.put("end_offset", info.endXlog() == null ? NONE : Long.toString(info.endOffset()));

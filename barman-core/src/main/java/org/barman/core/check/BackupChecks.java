@@ -51,7 +51,7 @@ public final class BackupChecks {
                     ? ConfigOptions.BACKUP_METHOD.name() : ConfigOptions.BACKUP_OPTIONS.name();
             try {
                 BackupStrategy strategy = BackupStrategies.of(config, context.server().barman().plugins());
-                strategy.checkSupported(pg.versionNum(), pg.isInRecovery());
+                strategy.checkSupported(pg.versionNum(), pg.isInRecovery(), config.pluginOptions());
                 return List.of(CheckResult.ok(name, strategy.name()));
             } catch (BarmanException e) {
                 return List.of(CheckResult.failed(name, e.getMessage()));

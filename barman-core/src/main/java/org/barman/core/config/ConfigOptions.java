@@ -146,6 +146,37 @@ public final class ConfigOptions {
                     + "set, must be local). postgres: BASE_BACKUP on a replication connection (streaming_conninfo, "
                     + "else conninfo), the server sending the files itself; needs the barman-streaming module.",
             BackupMethod::parse, null);
+    /** Compression at rest of backup_method = postgres. */
+    public static final ConfigOption<String> BACKUP_COMPRESSION = add("backup_compression", GLOBAL_AND_SERVER,
+            "none", "none, gzip, lz4 or zstd",
+            "With backup_method = postgres: how the base backup is compressed. With backup_compression_format = "
+                    + "tar the backup is stored as Barman stores it, base.tar.gz (.lz4, .zst) and one <oid>.tar.* "
+                    + "per tablespace in the data folder, each file still checked against the server's manifest; "
+                    + "recovery decompresses them. Not supported by the other backup methods.",
+            ValueParsers.oneOf("none", "gzip", "lz4", "zstd"), null);
+    /** Where backup_compression happens. */
+    public static final ConfigOption<String> BACKUP_COMPRESSION_LOCATION = add("backup_compression_location",
+            GLOBAL_AND_SERVER, "client", "client or server",
+            "With backup_compression: client compresses on the backup host; server has PostgreSQL compress "
+                    + "before sending (PostgreSQL 15 or later), which saves network at the price of the "
+                    + "server's CPU.", ValueParsers.oneOf("client", "server"), null);
+    /** How a compressed backup is stored. */
+    public static final ConfigOption<String> BACKUP_COMPRESSION_FORMAT = add("backup_compression_format",
+            GLOBAL_AND_SERVER, "tar", "plain or tar",
+            "With backup_compression: tar stores the compressed tar archives; plain decompresses them on "
+                    + "arrival and stores the files (only with backup_compression_location = server, so that "
+                    + "only the network carries compressed data).", ValueParsers.oneOf("plain", "tar"), null);
+    /** Level of backup_compression. */
+    public static final ConfigOption<Integer> BACKUP_COMPRESSION_LEVEL = add("backup_compression_level",
+            GLOBAL_AND_SERVER, null, "an integer in the range of backup_compression's algorithm",
+            "Level of backup_compression. Unset: the algorithm's default (gzip 6 on the server, lz4 and zstd "
+                    + "their fast defaults).", ValueParsers.integer(Integer.MIN_VALUE), null);
+    /** Threads of zstd compression. */
+    public static final ConfigOption<Integer> BACKUP_COMPRESSION_WORKERS = add("backup_compression_workers",
+            GLOBAL_AND_SERVER, null, "an integer (0 or more)",
+            "With backup_compression = zstd: how many threads compress in parallel, on the backup host or on "
+                    + "the server (backup_compression_location). Unset or 0: one, in the stream's own thread.",
+            ValueParsers.integer(0), null);
     /** Backup API options. */
     public static final ConfigOption<Set<String>> BACKUP_OPTIONS = add("backup_options", GLOBAL_AND_SERVER,
             "concurrent_backup", "concurrent_backup or exclusive_backup (optionally with external_configuration)",
@@ -251,6 +282,13 @@ public final class ConfigOptions {
             null, "a comma-separated list: get-wal",
             "get-wal: a recovery's restore_command fetches WAL with barman get-wal instead of copying it all "
                     + "beforehand.", ValueParsers.setOf("get-wal"), Set.of());
+    /** Where a remote recovery unpacks a compressed backup first. */
+    public static final ConfigOption<Path> RECOVERY_STAGING_PATH = add("recovery_staging_path", GLOBAL_AND_SERVER,
+            null, "an absolute path on the backup host",
+            "Folder of the backup host where a remote recovery of a compressed backup (backup_compression_format "
+                    + "= tar) unpacks it before copying it to the recovery host; the unpacked copy is removed "
+                    + "afterwards. A local recovery unpacks straight into the destination.", ValueParsers.path(),
+            null);
     /** This host's name as seen from PostgreSQL hosts. */
     public static final ConfigOption<String> BARMAN_HOST = add("barman_host", GLOBAL_AND_SERVER, null,
             "a host name", "Name by which a recovered PostgreSQL host reaches this Barman over SSH, for the "

@@ -19,11 +19,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.barman.api.BackupInfo;
 import org.barman.api.BarmanException;
 import org.barman.api.CommandResult;
+import org.barman.api.Compressor;
 import org.barman.api.CopyJob;
 import org.barman.api.CopyListener;
 import org.barman.api.CopyResult;
@@ -33,6 +35,7 @@ import org.barman.api.Transport;
 import org.barman.api.WalFileInfo;
 import org.barman.api.WalSegmentName;
 import org.barman.api.support.LocalTrees;
+import org.barman.api.support.OwnerOnly;
 import org.barman.core.Server;
 import org.barman.core.config.ConfigLoader;
 import org.barman.core.config.ConfigOptions;
@@ -99,6 +102,9 @@ public final class RecoveryExecutor {
                             ? " (it waits for its WAL: barman cron marks it DONE once archived)" : ""));
         }
         validateTarget(backup);
+        if (backup.compression() != null && options.remoteSshCommand().isPresent()) {
+            stagingPath(backup);
+        }
         Map<String, String> locations = tablespaceLocations(backup);
         FileSystemWalArchive archive = server.walArchive();
         boolean getWal = options.getWal().orElse(config.get(ConfigOptions.RECOVERY_OPTIONS).contains("get-wal"));
@@ -291,22 +297,96 @@ public final class RecoveryExecutor {
                 config.get(ConfigOptions.BASEBACKUP_RETRY_SLEEP)));
         long bandwidth = config.get(ConfigOptions.BANDWIDTH_LIMIT);
         Map<String, Long> tablespaceBandwidth = config.get(ConfigOptions.TABLESPACE_BANDWIDTH_LIMIT);
-        return Retries.run(retries, sleep, () -> {
-            try {
-                CopyResult total = transport.push(new CopyJob(destination, server.catalog().dataDirectory(
-                        backup.id()), List.of(), ReuseMode.OFF, null, bandwidth), listener);
-                for (Tablespace tablespace : backup.tablespaces()) {
-                    total = total.plus(transport.push(new CopyJob(locations.get(tablespace.name()),
-                            server.catalog().tablespaceDirectory(backup.id(), tablespace), List.of(), ReuseMode.OFF,
-                            null, tablespaceBandwidth.getOrDefault(tablespace.name(), bandwidth)), listener));
-                }
-                return total;
-            } catch (BarmanException e) {
-                throw new BarmanException("recovery of backup " + backup.id() + " into " + destination + " failed: "
-                        + e.getMessage(), e);
+        PlainCopy copy = (data, tablespaceFolder) -> Retries.run(retries, sleep, () -> push(transport, backup,
+                data, tablespaceFolder, locations, bandwidth, tablespaceBandwidth), (failure, next, attempts) ->
+                LOG.warn("Copy for recovery failed ({}); attempt {} of {} in {} s", failure.getMessage(), next,
+                        attempts, sleep.toSeconds()));
+        if (backup.compression() != null) {
+            return copyCompressed(backup, locations, copy);
+        }
+        return copy.run(server.catalog().dataDirectory(backup.id()),
+                tablespace -> server.catalog().tablespaceDirectory(backup.id(), tablespace));
+    }
+
+    private CopyResult push(Transport transport, BackupInfo backup, Path data,
+            Function<Tablespace, Path> tablespaceFolder, Map<String, String> locations,
+            long bandwidth, Map<String, Long> tablespaceBandwidth) {
+        try {
+            CopyResult total = transport.push(new CopyJob(destination, data, List.of(), ReuseMode.OFF, null,
+                    bandwidth), listener);
+            for (Tablespace tablespace : backup.tablespaces()) {
+                total = total.plus(transport.push(new CopyJob(locations.get(tablespace.name()),
+                        tablespaceFolder.apply(tablespace), List.of(), ReuseMode.OFF, null,
+                        tablespaceBandwidth.getOrDefault(tablespace.name(), bandwidth)), listener));
             }
-        }, (failure, next, attempts) -> LOG.warn("Copy for recovery failed ({}); attempt {} of {} in {} s",
-                failure.getMessage(), next, attempts, sleep.toSeconds()));
+            return total;
+        } catch (BarmanException e) {
+            throw new BarmanException("recovery of backup " + backup.id() + " into " + destination + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A backup stored as compressed tar archives: a local recovery unpacks them straight into the destination and
+     * the tablespace folders; a remote one unpacks them into {@code recovery_staging_path} on this host, pushes
+     * the plain copy like any other, and removes it.
+     */
+    /** @return where a remote recovery of a compressed backup unpacks it on this host */
+    private Path stagingPath(BackupInfo backup) {
+        return Optional.ofNullable(config.get(ConfigOptions.RECOVERY_STAGING_PATH)).orElseThrow(() ->
+                new BarmanException("backup " + backup.id() + " is stored compressed (" + backup.compression()
+                        + "): a remote recovery unpacks it on this host first; set recovery_staging_path for server "
+                        + config.name() + " (nothing was copied)"));
+    }
+
+    private CopyResult copyCompressed(BackupInfo backup, Map<String, String> locations, PlainCopy copy) {
+        Compressor compressor = server.barman().plugins().compressor(backup.compression(), config.pluginOptions());
+        String extension = switch (backup.compression()) {
+            case "gzip" -> "gz";
+            case "zstd" -> "zst";
+            default -> backup.compression();
+        };
+        Path archives = server.catalog().dataDirectory(backup.id());
+        listener.planned(0, backup.size());
+        if (options.remoteSshCommand().isEmpty()) {
+            Map<Long, Path> folders = new HashMap<>();
+            backup.tablespaces().forEach(t -> folders.put(t.oid(), Path.of(locations.get(t.name()))));
+            return CompressedCopy.unpack(backup, extension, compressor, archives, Path.of(destination), folders,
+                    listener);
+        }
+        Path stagingRoot = stagingPath(backup);
+        Path staging = null;
+        try {
+            OwnerOnly.createFolders(stagingRoot);
+            staging = Files.createTempDirectory(stagingRoot, "barman-unpack-" + backup.id() + "-",
+                    OwnerOnly.folder());
+            Path data = staging.resolve("data");
+            Map<Long, Path> folders = new HashMap<>();
+            for (Tablespace tablespace : backup.tablespaces()) {
+                folders.put(tablespace.oid(), staging.resolve(Long.toString(tablespace.oid())));
+            }
+            LOG.info("Unpacking backup {} of server {} into {} before copying it {}", backup.id(), config.name(),
+                    staging, where());
+            CompressedCopy.unpack(backup, extension, compressor, archives, data, folders, CopyListener.NONE);
+            return copy.run(data, tablespace -> folders.get(tablespace.oid()));
+        } catch (IOException e) {
+            throw new BarmanException("cannot unpack backup " + backup.id() + " into recovery_staging_path "
+                    + stagingRoot + ": " + LocalTrees.reason(e), e);
+        } finally {
+            if (staging != null) {
+                try {
+                    LocalTrees.deleteTree(staging);
+                } catch (IOException e) {
+                    LOG.warn("Cannot remove the unpacked copy {}: {}", staging, LocalTrees.reason(e));
+                }
+            }
+        }
+    }
+
+    /** Copies a plain backup, from its data folder and tablespace folders on this host, to the destination. */
+    @FunctionalInterface
+    private interface PlainCopy {
+        CopyResult run(Path data, Function<Tablespace, Path> tablespaceFolder);
     }
 
     private record Staged(int walFiles, String settingsFile, String signalFile) {

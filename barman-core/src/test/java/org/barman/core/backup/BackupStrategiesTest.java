@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.barman.api.BackupStrategy;
 import org.barman.api.BarmanException;
+import org.barman.api.PluginOptions;
 import org.barman.core.config.BarmanConfig;
 import org.barman.core.config.ConfigLoader;
 import org.barman.core.config.ServerConfig;
@@ -79,5 +81,15 @@ class BackupStrategiesTest {
         BackupStrategy concurrent = new ConcurrentBackupStrategy();
         concurrent.checkSupported(130000, true);
         concurrent.checkSupported(180000, false);
+    }
+
+    @Test
+    void theFileCopyMethodsRefuseBackupCompression() {
+        BackupStrategy concurrent = new ConcurrentBackupStrategy();
+        assertThatThrownBy(() -> concurrent.checkSupported(150000, false, new PluginOptions("/etc/barman.conf [main]",
+                Map.of("backup_compression", "gzip")))).hasMessage("/etc/barman.conf [main]: backup_compression = "
+                        + "gzip needs backup_method = postgres; the rsync and local-rsync methods copy the files as "
+                        + "they are (set backup_compression = none, or backup_method = postgres)");
+        concurrent.checkSupported(150000, false, PluginOptions.of(Map.of("backup_compression", "none")));
     }
 }

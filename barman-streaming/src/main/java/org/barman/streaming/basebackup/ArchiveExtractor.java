@@ -2,21 +2,20 @@ package org.barman.streaming.basebackup;
 
 import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
 import java.util.regex.Pattern;
@@ -26,6 +25,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.barman.api.BarmanException;
 import org.barman.api.support.FileSyncer;
 import org.barman.api.support.LocalTrees;
+import org.barman.api.support.OwnerOnly;
 import org.barman.api.support.TreePaths;
 
 /**
@@ -43,6 +43,9 @@ final class ArchiveExtractor {
 
     private static final Pattern TABLESPACE_LINK = Pattern.compile("pg_tblspc/([0-9]+)");
     private static final int BUFFER = 256 * 1024;
+    private static final String BACKUP_LABEL = "backup_label";
+    /** A {@code backup_label} is a few hundred bytes; one larger than this is not kept in memory. */
+    private static final long MAX_LABEL = 1024 * 1024;
 
     /**
      * A folder written, whose mode and time are set at the end (writing into it changes its time).
@@ -63,6 +66,7 @@ final class ArchiveExtractor {
     private long files;
     private long bytes;
     private Path writing;
+    private String backupLabel;
 
     /**
      * @param syncer fsyncs the files written
@@ -98,6 +102,11 @@ final class ArchiveExtractor {
         return writing;
     }
 
+    /** @return the content of {@code backup_label} as the data folder's archive held it, or null if not seen */
+    String backupLabel() {
+        return backupLabel;
+    }
+
     /**
      * Writes one archive.
      *
@@ -113,6 +122,29 @@ final class ArchiveExtractor {
      */
     void extract(InputStream content, String archive, Path target, String manifestPrefix,
             LongFunction<Path> tablespaceLinks) throws IOException {
+        walk(content, archive, target, manifestPrefix, tablespaceLinks);
+    }
+
+    /**
+     * Reads one archive that is stored as it is elsewhere: every file's size and SHA-256 is recorded for the check
+     * against the manifest, and the entries are held to the same rules as {@link #extract} holds them, but nothing
+     * is written. Reads up to the archive's end-of-archive marker; the caller reads what follows it.
+     *
+     * @param content the archive, uncompressed
+     * @param archive its name, for messages
+     * @param manifestPrefix what the manifest puts before its paths
+     * @param tablespaceLinks non-null for each tablespace whose link the archive may hold, or null when it may hold
+     *     none
+     * @throws IOException when the archive cannot be read
+     * @throws BarmanException when an entry is refused, naming it
+     */
+    void check(InputStream content, String archive, String manifestPrefix, LongFunction<Path> tablespaceLinks)
+            throws IOException {
+        walk(content, archive, null, manifestPrefix, tablespaceLinks);
+    }
+
+    private void walk(InputStream content, String archive, Path target, String manifestPrefix,
+            LongFunction<Path> tablespaceLinks) throws IOException {
         String source = "the base backup's archive " + archive;
         TreePaths.Listing listing = TreePaths.listing(source);
         TarArchiveInputStream tar = new TarArchiveInputStream(content, "UTF-8");
@@ -123,10 +155,12 @@ final class ArchiveExtractor {
                 name = name.substring(0, name.length() - 1);
             }
             listing.add(name, entry.isDirectory());
-            Path local = entryPath(target, name);
+            Path local = target == null ? null : entryPath(target, name);
             if (entry.isDirectory()) {
-                local(local, () -> LocalTrees.ensureFolder(local));
-                folders.add(new Folder(local, entry.getMode(), FileTime.from(entry.getModTime().toInstant())));
+                if (local != null) {
+                    local(local, () -> LocalTrees.ensureFolder(local));
+                    folders.add(new Folder(local, entry.getMode(), FileTime.from(entry.getModTime().toInstant())));
+                }
             } else if (entry.isSymbolicLink()) {
                 var matcher = TABLESPACE_LINK.matcher(name);
                 if (tablespaceLinks == null || !matcher.matches()) {
@@ -138,10 +172,12 @@ final class ArchiveExtractor {
                     throw new BarmanException(source + " holds the link '" + name + "' of a tablespace that is not "
                             + "in the server's tablespace list: refused");
                 }
-                local(local, () -> {
-                    LocalTrees.createLink(local, folder.toAbsolutePath().toString());
-                    return null;
-                });
+                if (local != null) {
+                    local(local, () -> {
+                        LocalTrees.createLink(local, folder.toAbsolutePath().toString());
+                        return null;
+                    });
+                }
             } else if (entry.isFile() && !entry.isLink()) {
                 write(tar, entry, local, manifestPrefix + name);
             } else {
@@ -159,8 +195,10 @@ final class ArchiveExtractor {
         if (received.containsKey(manifestPath)) {
             throw new BarmanException("the base backup holds " + manifestPath + " twice: refused");
         }
+        boolean label = manifestPath.equals(BACKUP_LABEL) && entry.getSize() <= MAX_LABEL;
+        ByteArrayOutputStream labelBytes = label ? new ByteArrayOutputStream() : null;
         writing = local;
-        FileChannel out = local(local, () -> LocalTrees.createFile(local));
+        FileChannel out = local == null ? null : local(local, () -> LocalTrees.createFile(local));
         boolean handedOver = false;
         try {
             sha256.reset();
@@ -168,33 +206,43 @@ final class ArchiveExtractor {
             int read;
             while ((read = tar.read(buffer, 0, buffer.length)) > 0) {
                 sha256.update(buffer, 0, read);
-                ByteBuffer data = ByteBuffer.wrap(buffer, 0, read);
-                local(local, () -> {
-                    while (data.hasRemaining()) {
-                        out.write(data);
-                    }
-                    return null;
-                });
+                if (labelBytes != null) {
+                    labelBytes.write(buffer, 0, read);
+                }
+                if (out != null) {
+                    ByteBuffer data = ByteBuffer.wrap(buffer, 0, read);
+                    local(local, () -> {
+                        while (data.hasRemaining()) {
+                            out.write(data);
+                        }
+                        return null;
+                    });
+                }
                 size += read;
                 progress.accept(read);
             }
             if (size != entry.getSize()) {
                 throw new IOException("the archive ended inside " + manifestPath);
             }
-            local(local, () -> {
-                Files.setPosixFilePermissions(local, ownerBits(entry.getMode()));
-                Files.getFileAttributeView(local, BasicFileAttributeView.class, NOFOLLOW_LINKS)
-                        .setTimes(FileTime.from(entry.getModTime().toInstant()), null, null);
-                return null;
-            });
-            syncer.syncAndClose(out, local);
+            if (out != null) {
+                local(local, () -> {
+                    Files.setPosixFilePermissions(local, OwnerOnly.ownerBits(entry.getMode()));
+                    Files.getFileAttributeView(local, BasicFileAttributeView.class, NOFOLLOW_LINKS)
+                            .setTimes(FileTime.from(entry.getModTime().toInstant()), null, null);
+                    return null;
+                });
+                syncer.syncAndClose(out, local);
+            }
             handedOver = true;
             received.put(manifestPath, new ReceivedFile(size, sha256.digest()));
+            if (labelBytes != null) {
+                backupLabel = labelBytes.toString(StandardCharsets.UTF_8);
+            }
             files++;
             bytes += size;
             writing = null;
         } finally {
-            if (!handedOver) {
+            if (!handedOver && out != null) {
                 out.close();
             }
         }
@@ -210,28 +258,13 @@ final class ArchiveExtractor {
         for (int i = folders.size() - 1; i >= 0; i--) {
             Folder folder = folders.get(i);
             local(folder.path(), () -> {
-                Files.setPosixFilePermissions(folder.path(), ownerBits(folder.mode() | 0700));
+                Files.setPosixFilePermissions(folder.path(), OwnerOnly.ownerBits(folder.mode() | 0700));
                 Files.getFileAttributeView(folder.path(), BasicFileAttributeView.class, NOFOLLOW_LINKS)
                         .setTimes(folder.modified(), null, null);
                 return null;
             });
             syncer.syncFolder(folder.path());
         }
-    }
-
-    /** The owner's bits of a tar mode: Barman keeps what it writes for its own user only. */
-    static Set<PosixFilePermission> ownerBits(int mode) {
-        Set<PosixFilePermission> bits = EnumSet.noneOf(PosixFilePermission.class);
-        if ((mode & 0400) != 0) {
-            bits.add(PosixFilePermission.OWNER_READ);
-        }
-        if ((mode & 0200) != 0) {
-            bits.add(PosixFilePermission.OWNER_WRITE);
-        }
-        if ((mode & 0100) != 0) {
-            bits.add(PosixFilePermission.OWNER_EXECUTE);
-        }
-        return bits;
     }
 
     @FunctionalInterface

@@ -1,8 +1,10 @@
 package org.barman.streaming.basebackup;
 
+import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
@@ -17,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongFunction;
 
 import org.barman.api.BarmanException;
 import org.barman.api.support.FileSyncer;
@@ -43,6 +46,7 @@ public final class BaseBackupClient {
     static final String MANIFEST_PART = "backup_manifest.part";
     static final String MANIFEST = "backup_manifest";
     private static final long PROGRESS_STEP = 1024 * 1024;
+    private static final int ARCHIVE_BUFFER = 256 * 1024;
 
     private final BaseBackupRequest request;
     private final BaseBackupListener listener;
@@ -51,6 +55,9 @@ public final class BaseBackupClient {
     private BaseBackupResponse response;
     private long sinceReport;
     private long total = -1;
+    private long done;
+    private long storedBytes;
+    private Path storing;
 
     private BaseBackupClient(BaseBackupRequest request, BaseBackupListener listener) {
         this.request = request;
@@ -127,21 +134,24 @@ public final class BaseBackupClient {
                 where = "in " + current.name();
                 if (current.kind() == BaseBackupResponse.Kind.MANIFEST) {
                     manifestDigest = writeManifest(response.content(), data.resolve(MANIFEST_PART), syncer);
+                } else if (request.compression().keepArchives()) {
+                    storedBytes += storeArchive(response.content(), current, data, extractor, syncer,
+                            oid -> tablespaceFolder(start, oid));
                 } else if (current.tablespaceOid() < 0) {
-                    extractor.extract(response.content(), current.name(), data, "",
+                    extractArchive(extractor, response.content(), current.name(), data, "",
                             oid -> tablespaceFolder(start, oid));
                 } else {
                     Path folder = tablespaceFolder(start, current.tablespaceOid());
                     parents.addAll(LocalTrees.createParents(folder));
                     requireEmpty(folder, "tablespace " + current.tablespaceOid() + "'s");
-                    extractor.extract(response.content(), current.name(), folder,
+                    extractArchive(extractor, response.content(), current.name(), folder,
                             "pg_tblspc/" + current.tablespaceOid() + "/", null);
                     syncer.syncFolder(folder);
                 }
             }
             where = "at the end";
             BaseBackupResponse.Position end = response.end();
-            listener.progress(response.received(), total);
+            listener.progress(done, total);
             if (manifestDigest == null) {
                 throw new BarmanException("the server sent no backup manifest with the base backup");
             }
@@ -157,8 +167,9 @@ public final class BaseBackupClient {
             finished = true;
             LOG.info("base backup ended at {} on timeline {}: {} files, {} bytes, checked against its manifest",
                     end.position(), end.timeline(), extractor.files(), extractor.bytes());
+            long stored = request.compression().keepArchives() ? storedBytes : extractor.bytes();
             return new BaseBackupResult(start, end.position(), end.timeline(), extractor.files(), extractor.bytes(),
-                    summary);
+                    summary, stored, extractor.backupLabel());
         } catch (BaseBackupResponse.ServerError e) {
             throw serverFailure(e.error());
         } catch (SQLException e) {
@@ -177,6 +188,7 @@ public final class BaseBackupClient {
             if (!finished) {
                 syncer.abandon();
                 removeUnfinished(extractor.unfinished(), data);
+                removeUnfinished(storing, data);
             }
         }
     }
@@ -209,10 +221,76 @@ public final class BaseBackupClient {
     }
 
     private void progress(long bytes) {
+        done += bytes;
         sinceReport += bytes;
         if (sinceReport >= PROGRESS_STEP) {
             sinceReport = 0;
-            listener.progress(response.received(), total);
+            listener.progress(done, total);
+        }
+    }
+
+    /** Extracts one archive into its folder, decompressing it first when the server compressed it. */
+    private void extractArchive(ArchiveExtractor extractor, InputStream content, String name, Path folder,
+            String manifestPrefix, LongFunction<Path> tablespaceLinks) throws IOException {
+        ArchiveCompression compression = request.compression();
+        if (!compression.onServer()) {
+            extractor.extract(content, name, folder, manifestPrefix, tablespaceLinks);
+            return;
+        }
+        try (InputStream tar = compression.compressor().decompress(content)) {
+            extractor.extract(tar, name, folder, manifestPrefix, tablespaceLinks);
+            TeeInputStream.drain(tar, new byte[64 * 1024]);
+        }
+    }
+
+    /**
+     * Stores one archive compressed, as Barman names it ({@code base.tar.gz}, {@code <oid>.tar.gz}) in the data
+     * folder, while every file in it is checked on the way: the server's compressed bytes are written as they come
+     * and decompressed to be read, or the uncompressed archive is read and compressed here.
+     *
+     * @return the bytes stored
+     */
+    private long storeArchive(InputStream content, BaseBackupResponse.Section section, Path data,
+            ArchiveExtractor extractor, FileSyncer syncer, LongFunction<Path> tablespaceLinks) throws IOException {
+        ArchiveCompression compression = request.compression();
+        long oid = section.tablespaceOid();
+        String name = (oid < 0 ? "base" : Long.toString(oid)) + ".tar." + compression.extension();
+        String prefix = oid < 0 ? "" : "pg_tblspc/" + oid + "/";
+        LongFunction<Path> links = oid < 0 ? tablespaceLinks : null;
+        Path file = data.resolve(name);
+        storing = file;
+        FileChannel channel = LocalTrees.createFile(file);
+        boolean handedOver = false;
+        try {
+            OutputStream out = new BufferedOutputStream(new ChannelOutput(channel, file), ARCHIVE_BUFFER);
+            if (compression.onServer()) {
+                TeeInputStream tee = new TeeInputStream(content, out);
+                try (InputStream tar = compression.compressor().decompress(tee)) {
+                    extractor.check(tar, section.name(), prefix, links);
+                    TeeInputStream.drain(tar, new byte[64 * 1024]);
+                    tee.drain();
+                }
+                out.flush();
+            } else {
+                OutputStream compressed = compression.compressor().compress(out);
+                try {
+                    TeeInputStream tee = new TeeInputStream(content, compressed);
+                    extractor.check(tee, section.name(), prefix, links);
+                    tee.drain();
+                } finally {
+                    compressed.close();
+                }
+            }
+            long size = channel.size();
+            syncer.syncAndClose(channel, file);
+            handedOver = true;
+            storing = null;
+            LOG.debug("stored {} ({} bytes)", file, size);
+            return size;
+        } finally {
+            if (!handedOver) {
+                channel.close();
+            }
         }
     }
 

@@ -3,6 +3,8 @@ package org.barman.streaming.basebackup;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.barman.api.BarmanException;
+
 /**
  * The text of {@code BASE_BACKUP} for a server's major version: the parenthesised options of PostgreSQL 15 and
  * later, the keywords of 13 and 14. It never asks for WAL (it comes from the archiver or the WAL receiver), nor
@@ -44,6 +46,14 @@ final class BaseBackupCommand {
         }
         if (request.maxRateKbPerSecond() > 0) {
             options.add("MAX_RATE " + request.maxRateKbPerSecond());
+        }
+        if (request.compression().onServer()) {
+            if (major < SINGLE_STREAM_MAJOR) {
+                throw new BarmanException("backup_compression_location = server needs PostgreSQL "
+                        + SINGLE_STREAM_MAJOR + " or later; the server runs " + major + ": use "
+                        + "backup_compression_location = client");
+            }
+            options.addAll(request.compression().serverOptions());
         }
         options.add("TABLESPACE_MAP");
         options.add("MANIFEST 'yes'");

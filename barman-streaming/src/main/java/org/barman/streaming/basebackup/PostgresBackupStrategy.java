@@ -17,6 +17,7 @@ import org.barman.api.BackupRun;
 import org.barman.api.BackupStrategy;
 import org.barman.api.BarmanException;
 import org.barman.api.CopyResult;
+import org.barman.api.PluginOptions;
 import org.barman.api.Tablespace;
 import org.barman.api.support.LocalTrees;
 import org.slf4j.Logger;
@@ -37,6 +38,17 @@ public final class PostgresBackupStrategy implements BackupStrategy {
     private static final int OLDEST_MAJOR = 13;
     private static final String INVALID_AUTHORIZATION_CLASS = "28";
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
+    private static final int SERVER_COMPRESSION = 150000;
+    private static final String COMPRESSION = "backup_compression";
+    private static final String LOCATION = "backup_compression_location";
+    private static final String FORMAT = "backup_compression_format";
+    private static final String LEVEL = "backup_compression_level";
+    private static final String WORKERS = "backup_compression_workers";
+    private static final String NONE = "none";
+    private static final String CLIENT = "client";
+    private static final String SERVER = "server";
+    private static final String TAR = "tar";
+    private static final String PLAIN = "plain";
 
     /** Made by ServiceLoader. */
     public PostgresBackupStrategy() {
@@ -57,6 +69,44 @@ public final class PostgresBackupStrategy implements BackupStrategy {
     }
 
     @Override
+    public void checkSupported(int serverVersionNum, boolean standby, PluginOptions options) {
+        checkSupported(serverVersionNum, standby);
+        String algorithm = options.get(COMPRESSION).orElse(NONE);
+        if (algorithm.equals(NONE)) {
+            return;
+        }
+        boolean onServer = options.get(LOCATION).orElse(CLIENT).equals(SERVER);
+        boolean plain = options.get(FORMAT).orElse(TAR).equals(PLAIN);
+        if (plain && !onServer) {
+            throw new BarmanException(options.origin() + ": backup_compression_format = plain needs "
+                    + "backup_compression_location = server: what this host compresses is stored as tar archives "
+                    + "(set backup_compression_format = tar)");
+        }
+        if (onServer && serverVersionNum < SERVER_COMPRESSION) {
+            throw new BarmanException(options.origin() + ": backup_compression_location = server needs PostgreSQL "
+                    + SERVER_COMPRESSION / 10000 + " or later; the server runs " + serverVersionNum + ": use "
+                    + "backup_compression_location = client");
+        }
+        if (options.get(WORKERS).isPresent() && !algorithm.equals("zstd")) {
+            throw new BarmanException(options.origin() + ": backup_compression_workers works only with "
+                    + "backup_compression = zstd, not " + algorithm);
+        }
+    }
+
+    /** @return the compression the server's options ask for, checked already by {@link #checkSupported} */
+    static ArchiveCompression compression(BackupRun run) {
+        PluginOptions options = run.options();
+        String algorithm = options.get(COMPRESSION).orElse(NONE);
+        if (algorithm.equals(NONE)) {
+            return ArchiveCompression.NONE;
+        }
+        return new ArchiveCompression(algorithm, run.compressor(algorithm),
+                options.get(LOCATION).orElse(CLIENT).equals(SERVER), !options.get(FORMAT).orElse(TAR).equals(PLAIN),
+                options.get(LEVEL).map(Integer::valueOf).orElse(null),
+                options.get(WORKERS).map(Integer::valueOf).orElse(null));
+    }
+
+    @Override
     public String mode(String transport) {
         return NAME;
     }
@@ -69,6 +119,7 @@ public final class PostgresBackupStrategy implements BackupStrategy {
                 return takeOnce(run);
             } catch (BarmanException | SQLException e) {
                 if (attempt >= attempts || refusedRole(e)) {
+                    removePartialCopy(run, e);
                     throw e;
                 }
                 LOG.warn("Base backup {} of server {} failed ({}); attempt {} of {} in {} s", run.backupId(),
@@ -84,6 +135,7 @@ public final class PostgresBackupStrategy implements BackupStrategy {
         for (Tablespace tablespace : run.tablespaces()) {
             folders.put(tablespace.oid(), run.tablespaceDirectory(tablespace));
         }
+        ArchiveCompression compression = compression(run);
         BaseBackupRequest request = new BaseBackupRequest(run.label(), run.immediateCheckpoint(),
                 rate(run.bandwidthLimit()), true, run.dataDirectory(), oid -> {
                     Path folder = folders.get(oid);
@@ -92,7 +144,7 @@ public final class PostgresBackupStrategy implements BackupStrategy {
                                 + "when the backup started (created meanwhile?): take the backup again");
                     }
                     return folder;
-                });
+                }, compression);
         BaseBackupListener listener = new BaseBackupListener() {
             private long reported;
 
@@ -114,10 +166,19 @@ public final class PostgresBackupStrategy implements BackupStrategy {
         try (Connection replication = run.replicationConnector().open()) {
             result = BaseBackupClient.backup(replication, request, listener);
         }
-        LOG.info("Base backup {} of server {} received: {} files, {} bytes, checked against its manifest",
-                run.backupId(), run.serverName(), result.files(), result.bytes());
-        Stop stop = new Stop(result.endPosition(), serverTime(run.connection()), null, null);
-        return new Outcome(stop, new CopyResult(result.files(), result.bytes(), 0, 0));
+        LOG.info("Base backup {} of server {} received: {} files, {} bytes, checked against its manifest; {} bytes "
+                + "stored{}", run.backupId(), run.serverName(), result.files(), result.bytes(), result.storedBytes(),
+                compression.keepArchives() ? " as " + compression.algorithm() + " tar archives" : "");
+        if (!compression.keepArchives()) {
+            Stop stop = new Stop(result.endPosition(), serverTime(run.connection()), null, null);
+            return new Outcome(stop, new CopyResult(result.files(), result.bytes(), 0, 0));
+        }
+        if (result.backupLabel() == null) {
+            throw new BarmanException("the server sent no backup_label in the base backup's archive");
+        }
+        Stop stop = new Stop(result.endPosition(), serverTime(run.connection()), result.backupLabel(), null);
+        return new Outcome(stop, new CopyResult(result.files(), result.storedBytes(), 0, 0),
+                compression.algorithm());
     }
 
     /**
@@ -148,6 +209,20 @@ public final class PostgresBackupStrategy implements BackupStrategy {
             return rows.getObject(1, OffsetDateTime.class);
         } catch (SQLException e) {
             throw new BarmanException("cannot read the server's time: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A failed backup's files go, as pg_basebackup removes its own: a partial copy can never be recovered, and on a
+     * full disk it holds the room the next backup needs. Its {@code backup.info} stays, to be recorded FAILED.
+     */
+    private static void removePartialCopy(BackupRun run, Exception failure) {
+        try {
+            clearFolders(run);
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+            LOG.warn("Cannot remove the partial copy of the failed backup {} of server {} from {}: {}",
+                    run.backupId(), run.serverName(), run.backupDirectory(), e.getMessage());
         }
     }
 

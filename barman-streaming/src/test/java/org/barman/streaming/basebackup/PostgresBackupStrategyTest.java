@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.ServiceLoader;
 
 import org.barman.api.BackupStrategy;
 import org.barman.api.BarmanException;
+import org.barman.api.PluginOptions;
 import org.junit.jupiter.api.Test;
 
 class PostgresBackupStrategyTest {
@@ -27,6 +30,35 @@ class PostgresBackupStrategyTest {
                         + "manifests); the server runs 120017: use backup_method = rsync");
         strategy.checkSupported(130000, true);
         strategy.checkSupported(180001, false);
+    }
+
+    @Test
+    void compressionOptionsThatCannotWorkAreRefusedNamingTheOption() {
+        PostgresBackupStrategy strategy = new PostgresBackupStrategy();
+        assertThatThrownBy(() -> strategy.checkSupported(140010, false, options("backup_compression", "lz4",
+                "backup_compression_location", "server"))).isInstanceOf(BarmanException.class)
+                .hasMessage("/etc/barman.conf [main]: backup_compression_location = server needs PostgreSQL 15 or "
+                        + "later; the server runs 140010: use backup_compression_location = client");
+        assertThatThrownBy(() -> strategy.checkSupported(150000, false, options("backup_compression", "zstd",
+                "backup_compression_format", "plain"))).isInstanceOf(BarmanException.class)
+                .hasMessageContaining("backup_compression_format = plain needs backup_compression_location = "
+                        + "server");
+        assertThatThrownBy(() -> strategy.checkSupported(150000, false, options("backup_compression", "gzip",
+                "backup_compression_workers", "2"))).isInstanceOf(BarmanException.class)
+                .hasMessageContaining("backup_compression_workers works only with backup_compression = zstd");
+        strategy.checkSupported(140010, false, options("backup_compression", "lz4"));
+        strategy.checkSupported(150000, false, options("backup_compression", "zstd", "backup_compression_location",
+                "server", "backup_compression_format", "plain", "backup_compression_workers", "2"));
+        strategy.checkSupported(130000, false, options("backup_compression", "none", "backup_compression_format",
+                "plain"));
+    }
+
+    private static PluginOptions options(String... pairs) {
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            values.put(pairs[i], pairs[i + 1]);
+        }
+        return new PluginOptions("/etc/barman.conf [main]", values);
     }
 
     @Test
