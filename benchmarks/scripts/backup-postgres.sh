@@ -6,7 +6,7 @@
 #
 # Environment: PGBENCH_SCALE (100: PGDATA of 1.6 GB outside pg_wal), ROUNDS (2), COMPRESSION_LEVEL (unset: each
 # tool's default level; else backup_compression_level and pgBackRest's compress-level), COMPRESSION_WORKERS (unset;
-# else backup_compression_workers of the zstd rounds: Barman's zstd threads), HEAP_TABLES ("2000 20000"; empty: no part 2),
+# else backup_compression_workers of the zstd rounds: zstd threads), HEAP_TABLES ("2000 20000"; empty: no part 2),
 # HEAP_INTERVAL (0.5 s), BARMAN_JAVA_OPTS (reaches every barman JVM).
 #
 # 1. Full backups of a `pgbench -i -s PGBENCH_SCALE` cluster, best of ROUNDS rounds, the order reversed every other
