@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -70,7 +69,7 @@ class PostgresBackupDiskFullIT {
     @Test
     void aDiskThatFillsMidStreamFailsTheBackupInOneLineRemovesThePartialCopyAndTheNextBackupIsDone()
             throws Exception {
-        CliRun full = barman("backup", "--immediate-checkpoint", "main");
+        CliRun full = cluster.barman("backup", "--immediate-checkpoint", "main");
 
         assertThat(full.exitCode()).as(full.out()).isNotZero();
         Matcher line = Pattern.compile("ERROR: backup (\\d{8}T\\d{6}) of server main failed: cannot write ("
@@ -87,15 +86,15 @@ class PostgresBackupDiskFullIT {
                 .contains("Backup " + id + " of server main failed: " + failed.error());
         assertThat(regularFiles(catalog.backupDirectory(id))).as("what the failed backup left")
                 .containsExactly(catalog.infoFile(id));
-        assertThat(barman("check", "main").out()).contains("\tfailed backups: FAILED (there are 1 failed backups, "
+        assertThat(cluster.barman("check", "main").out()).contains("\tfailed backups: FAILED (there are 1 failed backups, "
                 + "the latest one too (" + id + ": " + failed.error() + "))\n");
-        await(() -> "0".equals(pg.queryValue("SELECT count(*) FROM pg_stat_activity WHERE backend_type = "
-                + "'walsender'")), "the WAL sender of the failed backup ends");
+        PostgresMethodCluster.await(WAIT, () -> "0".equals(pg.queryValue("SELECT count(*) FROM pg_stat_activity "
+                + "WHERE backend_type = 'walsender'")), "the WAL sender of the failed backup ends");
         assertThat(pg.queryValue("SELECT count(*) FROM pg_stat_progress_basebackup")).as("backups in progress")
                 .isEqualTo("0");
 
         disk.resize(512 * MIB);
-        CliRun next = barman("backup", "--wait", "--immediate-checkpoint", "main");
+        CliRun next = cluster.barman("backup", "--wait", "--immediate-checkpoint", "main");
 
         assertThat(next.exitCode()).as(next.err()).isZero();
         Matcher done = Pattern.compile("Backup (\\d{8}T\\d{6}) of server main: DONE").matcher(next.out());
@@ -113,19 +112,5 @@ class PostgresBackupDiskFullIT {
             paths.filter(Files::isRegularFile).forEach(files::add);
         }
         return files;
-    }
-
-    private static CliRun barman(String... args) {
-        List<String> all = new ArrayList<>(List.of("-c", cluster.config().toString()));
-        all.addAll(List.of(args));
-        return CliRun.of(all.toArray(String[]::new));
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for %s", what).isLessThan(deadline);
-            Thread.sleep(100);
-        }
     }
 }

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -75,16 +74,16 @@ class PostgresBackupKilledIT {
         assertThat(backup.exitValue()).as("killed by SIGKILL, not ended by itself").isEqualTo(SIGKILL_EXIT);
         assertThat(catalog.get(id).status()).as("left by the killed process").isEqualTo(BackupStatus.STARTED);
 
-        await(() -> "0".equals(pg.queryValue("SELECT count(*) FROM pg_stat_activity WHERE backend_type = "
-                + "'walsender'")), "the WAL sender of the killed backup ends");
+        PostgresMethodCluster.await(WAIT, () -> "0".equals(pg.queryValue("SELECT count(*) FROM pg_stat_activity "
+                + "WHERE backend_type = 'walsender'")), "the WAL sender of the killed backup ends");
         assertThat(pg.queryValue("SELECT count(*) FROM pg_stat_progress_basebackup")).as("backups in progress")
                 .isEqualTo("0");
-        CliRun check = barman("check", "main");
+        CliRun check = cluster.barman("check", "main");
         assertThat(check.exitCode()).as(check.out()).isEqualTo(1);
         assertThat(check.out()).contains("\tabandoned backups: FAILED (backup " + id + " is STARTED but no process "
                 + "works on it: its process ended (killed?) without recording the result");
 
-        CliRun cron = barman("cron");
+        CliRun cron = cluster.barman("cron");
 
         assertThat(cron.exitCode()).as(cron.err()).isZero();
         BackupInfo failed = catalog.get(id);
@@ -92,13 +91,13 @@ class PostgresBackupKilledIT {
         assertThat(failed.error()).isEqualTo("the backup process ended without recording the result (killed, or "
                 + "its host stopped): barman cron found the backup STARTED and no process holding the backup lock "
                 + "of server main");
-        CliRun again = barman("check", "main");
+        CliRun again = cluster.barman("check", "main");
         assertThat(again.out()).contains("\tabandoned backups: OK\n", "\tfailed backups: FAILED (there are 1 failed "
                 + "backups, the latest one too (" + id + ": " + failed.error() + "))\n");
 
         Files.writeString(cluster.config(), Files.readString(cluster.config())
                 .replace("bandwidth_limit = 1024\n", "bandwidth_limit = 0\n"));
-        CliRun next = barman("backup", "--wait", "--immediate-checkpoint", "main");
+        CliRun next = cluster.barman("backup", "--wait", "--immediate-checkpoint", "main");
 
         assertThat(next.exitCode()).as(next.err()).isZero();
         Matcher done = Pattern.compile("Backup (\\d{8}T\\d{6}) of server main: DONE").matcher(next.out());
@@ -133,20 +132,6 @@ class PostgresBackupKilledIT {
             return paths.anyMatch(Files::isRegularFile);
         } catch (java.io.UncheckedIOException e) {
             return false;
-        }
-    }
-
-    private static CliRun barman(String... args) {
-        List<String> all = new ArrayList<>(List.of("-c", cluster.config().toString()));
-        all.addAll(List.of(args));
-        return CliRun.of(all.toArray(String[]::new));
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for %s", what).isLessThan(deadline);
-            Thread.sleep(100);
         }
     }
 }

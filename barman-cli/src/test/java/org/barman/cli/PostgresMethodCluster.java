@@ -1,8 +1,14 @@
 package org.barman.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import org.barman.testkit.PostgresCluster;
 import org.barman.testkit.TempFolders;
@@ -38,6 +44,32 @@ record PostgresMethodCluster(Path root, PostgresCluster pg, Path config) impleme
                 + System.getProperty("user.name") + "\n\n[main]\nconninfo = " + pg.conninfo() + "\n"
                 + "backup_method = postgres\n");
         return new PostgresMethodCluster(root, pg, config);
+    }
+
+    /**
+     * @param args the arguments after {@code -c <config>}
+     * @return the run of the command line in this JVM, on this configuration
+     */
+    CliRun barman(String... args) {
+        List<String> all = new ArrayList<>(List.of("-c", config.toString()));
+        all.addAll(List.of(args));
+        return CliRun.of(all.toArray(String[]::new));
+    }
+
+    /**
+     * Waits until a condition holds, failing the test after a while.
+     *
+     * @param wait how long at most
+     * @param condition the condition
+     * @param what what is awaited, for the failure's message
+     * @throws InterruptedException when interrupted
+     */
+    static void await(Duration wait, BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting for %s", what).isLessThan(deadline);
+            Thread.sleep(100);
+        }
     }
 
     @Override

@@ -67,6 +67,19 @@ public final class TreePaths {
     }
 
     /**
+     * @param tarName the name of a tar archive's entry
+     * @return it relative to the archive's root, as a listing takes it: without a leading {@code ./} nor trailing
+     *     slashes (tar writes folders with one)
+     */
+    public static String tarEntryPath(String tarName) {
+        String name = tarName.startsWith("./") ? tarName.substring(2) : tarName;
+        while (name.endsWith("/")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        return name;
+    }
+
+    /**
      * @param source what named the entries, for messages, such as {@code cannot copy /pgdata from postgres@pg: the
      *     listing}
      * @return an empty listing of a folder, which holds only that folder (its root)

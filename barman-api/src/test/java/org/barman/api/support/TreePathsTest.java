@@ -93,4 +93,12 @@ class TreePathsTest {
                 .hasMessageContaining("which is in 'base/1259', which is not listed before it");
         assertThatThrownBy(() -> listing.add("../x", false)).hasMessageContaining("'..'");
     }
+
+    @Test
+    void aTarEntryNameLosesItsLeadingDotSlashAndTrailingSlashes() {
+        assertThat(TreePaths.tarEntryPath("./pg_wal/archive_status/")).isEqualTo("pg_wal/archive_status");
+        assertThat(TreePaths.tarEntryPath("base//")).isEqualTo("base");
+        assertThat(TreePaths.tarEntryPath("PG_VERSION")).isEqualTo("PG_VERSION");
+        assertThat(TreePaths.tarEntryPath(".././x")).isEqualTo(".././x");
+    }
 }

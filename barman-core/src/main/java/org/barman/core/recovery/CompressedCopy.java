@@ -114,10 +114,7 @@ final class CompressedCopy {
                 TarArchiveInputStream tar = new TarArchiveInputStream(in, "UTF-8")) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
-                String name = entry.getName().startsWith("./") ? entry.getName().substring(2) : entry.getName();
-                while (name.endsWith("/")) {
-                    name = name.substring(0, name.length() - 1);
-                }
+                String name = TreePaths.tarEntryPath(entry.getName());
                 listing.add(name, entry.isDirectory());
                 if (entry.isSymbolicLink()) {
                     if (!tablespaceLinks || !TABLESPACE_LINK.matcher(name).matches()) {

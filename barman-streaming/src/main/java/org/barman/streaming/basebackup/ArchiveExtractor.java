@@ -149,10 +149,7 @@ final class ArchiveExtractor {
         TarArchiveInputStream tar = new TarArchiveInputStream(content, "UTF-8");
         TarArchiveEntry entry;
         while ((entry = tar.getNextEntry()) != null) {
-            String name = entry.getName().startsWith("./") ? entry.getName().substring(2) : entry.getName();
-            while (name.endsWith("/")) {
-                name = name.substring(0, name.length() - 1);
-            }
+            String name = TreePaths.tarEntryPath(entry.getName());
             listing.add(name, entry.isDirectory());
             Path local = target == null ? null : entryPath(target, name);
             if (entry.isDirectory()) {
