@@ -279,13 +279,19 @@ public final class BaseBackupClient {
                 }
                 out.flush();
             } else {
-                OutputStream compressed = compression.compressor().compress(out);
+                CompressingThread compressed = new CompressingThread(compression.compressor().compress(out), name);
+                boolean checked = false;
                 try {
                     TeeInputStream tee = new TeeInputStream(content, compressed);
                     extractor.check(tee, section.name(), prefix, links);
                     tee.drain();
+                    checked = true;
                 } finally {
-                    compressed.close();
+                    if (checked) {
+                        compressed.close();
+                    } else {
+                        compressed.abandon();
+                    }
                 }
             }
             long size = channel.size();
