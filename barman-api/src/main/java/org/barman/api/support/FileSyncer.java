@@ -3,8 +3,17 @@ package org.barman.api.support;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -17,6 +26,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * at once so that the file system can commit them together, and a copying thread that gets too far ahead does the
  * fsync itself, so that at most a bounded number of files is waiting (and open).
  *
+ * <p>Or, made with {@link #atTheEnd()}, all at once when the copy is done: files are closed as soon as written, and
+ * {@link #finish()} syncs each file system that holds a folder given to {@link #syncFolder} with one {@code sync
+ * -f} (the {@code syncfs} system call), which commits thousands of small files in one journal commit where one
+ * fsync each waits for a commit of its own (about 130 ms each on this project's VM, for files of a few kB). Where
+ * {@code sync -f} is missing (coreutils before 8.24) it fsyncs every file and folder of those folders instead; a
+ * {@code sync -f} that fails (the disk refused the data) fails the copy, never falls back (a later fsync would not
+ * see that error again).
+ *
  * <p>The write-backs and the final fsync of one file take turns (on the channel's monitor): the final fsync never
  * closes the file under a write-back, which would lose that write-back's error.
  */
@@ -28,9 +45,23 @@ public final class FileSyncer {
 
     private final ThreadPoolExecutor pool;
     private final AtomicReference<IOException> failure = new AtomicReference<>();
+    private final Set<Path> folders;
+
+    /**
+     * @return a syncer that makes everything durable in {@link #finish()}, with one {@code sync -f} per file
+     *     system
+     */
+    public static FileSyncer atTheEnd() {
+        return new FileSyncer(new LinkedHashSet<>());
+    }
 
     /** Starts a syncer whose threads start on demand and end when idle. */
     public FileSyncer() {
+        this(null);
+    }
+
+    private FileSyncer(Set<Path> foldersToSyncAtTheEnd) {
+        folders = foldersToSyncAtTheEnd;
         int poolNumber = POOLS.incrementAndGet();
         AtomicInteger threadNumber = new AtomicInteger();
         ThreadFactory threads = task -> {
@@ -50,6 +81,14 @@ public final class FileSyncer {
      * @param path the file, for error messages
      */
     public void syncAndClose(FileChannel channel, Path path) {
+        if (folders != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                fail(path, e);
+            }
+            return;
+        }
         pool.execute(() -> {
             synchronized (channel) {
                 try (channel) {
@@ -73,7 +112,7 @@ public final class FileSyncer {
      * @param path the file, for error messages
      */
     public void writeBack(FileChannel channel, Path path) {
-        if (pool.getQueue().remainingCapacity() < QUEUE / 2) {
+        if (folders != null || pool.getQueue().remainingCapacity() < QUEUE / 2) {
             return;
         }
         pool.execute(() -> {
@@ -102,6 +141,12 @@ public final class FileSyncer {
      * @param folder the folder
      */
     public void syncFolder(Path folder) {
+        if (folders != null) {
+            synchronized (folders) {
+                folders.add(folder.toAbsolutePath());
+            }
+            return;
+        }
         pool.execute(() -> {
             try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
                 channel.force(true);
@@ -123,6 +168,47 @@ public final class FileSyncer {
         IOException error = failure.get();
         if (error != null) {
             throw error;
+        }
+        if (folders != null) {
+            syncFileSystems();
+        }
+    }
+
+    private void syncFileSystems() throws IOException, InterruptedException {
+        Map<FileStore, Path> stores = new LinkedHashMap<>();
+        for (Path folder : folders) {
+            stores.putIfAbsent(Files.getFileStore(folder), folder);
+        }
+        for (Path folder : stores.values()) {
+            Process sync = new ProcessBuilder("sync", "-f", folder.toString()).redirectOutput(
+                    ProcessBuilder.Redirect.DISCARD).redirectErrorStream(false).start();
+            String errors = new String(sync.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            int exit = sync.waitFor();
+            if (exit == 0) {
+                continue;
+            }
+            if (!errors.contains("option")) {
+                throw new IOException("cannot sync the file system of " + folder + " (sync -f): " + errors);
+            }
+            for (Path each : folders) {
+                fsyncFolderAndFiles(each);
+            }
+            return;
+        }
+    }
+
+    private static void fsyncFolderAndFiles(Path folder) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+            for (Path entry : entries) {
+                if (Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    try (FileChannel channel = FileChannel.open(entry, StandardOpenOption.READ)) {
+                        channel.force(true);
+                    }
+                }
+            }
+        }
+        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+            channel.force(true);
         }
     }
 

@@ -109,7 +109,7 @@ public final class BaseBackupClient {
     private BaseBackupResult run(Wire wire, int major) {
         BackendMessages messages = new BackendMessages(wire);
         response = new BaseBackupResponse(messages, major);
-        FileSyncer syncer = new FileSyncer();
+        FileSyncer syncer = FileSyncer.atTheEnd();
         Path data = request.dataFolder().toAbsolutePath();
         Path log = data.resolveSibling(data.getFileName() + RECEIVED_LOG);
         ReceivedFiles received = null;
