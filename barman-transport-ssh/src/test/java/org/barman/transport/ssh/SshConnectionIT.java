@@ -34,6 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SshConnectionIT {
 
+    /**
+     * Programs started here never share the test JVM's standard input: OpenSSH makes its input non-blocking, and
+     * the test runner reads its own commands from that input.
+     */
+    private static final ProcessBuilder.Redirect NO_INPUT = ProcessBuilder.Redirect.from(new java.io.File("/dev/null"));
+
     private static SshServer sshd;
 
     @TempDir
@@ -73,7 +79,7 @@ class SshConnectionIT {
     private String[] otherKey(String name, String passphrase) throws IOException, InterruptedException {
         Path key = folder.resolve(name);
         Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", passphrase, "-f",
-                key.toString()).inheritIO().start();
+                key.toString()).inheritIO().redirectInput(NO_INPUT).start();
         assertThat(keygen.waitFor()).isZero();
         return Files.readString(folder.resolve(name + ".pub")).trim().split("\\s+");
     }
@@ -130,7 +136,7 @@ class SshConnectionIT {
         }
         List<String> ssh = new ArrayList<>(List.of(command(knownHosts, "yes").split(" ")));
         ssh.add("true");
-        Process openssh = new ProcessBuilder(ssh).inheritIO().start();
+        Process openssh = new ProcessBuilder(ssh).inheritIO().redirectInput(NO_INPUT).start();
         assertThat(openssh.waitFor()).as("OpenSSH accepts the file transport = ssh wrote").isZero();
     }
 

@@ -1,5 +1,6 @@
 package org.barman.transport.ssh;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -85,7 +86,7 @@ class SshTransportContractIT extends RemoteTransportContract {
             Path folder = Files.createDirectories(workspace.resolve("other-host"));
             Path key = folder.resolve("key");
             Process keygen = new ProcessBuilder(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
-                    key.toString())).inheritIO().start();
+                    key.toString())).inheritIO().redirectInput(new File("/dev/null")).start();
             if (keygen.waitFor() != 0) {
                 throw new IllegalStateException("ssh-keygen failed");
             }
