@@ -1,5 +1,6 @@
 package org.barman.cli;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,6 +65,10 @@ final class RecoverCommand implements Callable<Integer> {
     @Option(names = "--retry-sleep", paramLabel = "SECONDS", description = "Seconds between attempts of a failed "
             + "copy (default: basebackup_retry_sleep).")
     private Integer retrySleep;
+
+    @Option(names = "--recovery-staging-path", paramLabel = "DIRECTORY", description = "Where a remote recovery of "
+            + "a compressed backup unpacks it on this host first (default: recovery_staging_path).")
+    private Path recoveryStagingPath;
 
     @Parameters(index = "0", paramLabel = "SERVER", description = "The server name.")
     private String serverName;
@@ -138,7 +143,7 @@ final class RecoverCommand implements Callable<Integer> {
         RecoveryOptions options = new RecoveryOptions(recoveryTarget, Optional.ofNullable(targetTimeline),
                 Optional.ofNullable(targetAction), standbyMode, relocations, Optional.ofNullable(remoteSshCommand),
                 getWal == null ? Optional.empty() : Optional.of(getWal.on), retryTimes,
-                Optional.ofNullable(retrySleep).map(Duration::ofSeconds));
+                Optional.ofNullable(retrySleep).map(Duration::ofSeconds), Optional.ofNullable(recoveryStagingPath));
         barman.info("Starting " + (remoteSshCommand == null ? "local" : "remote") + " restore for server "
                 + serverName + " using backup " + backupId);
         barman.info("Destination directory: " + destination);

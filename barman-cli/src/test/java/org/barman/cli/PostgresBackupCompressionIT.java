@@ -117,6 +117,9 @@ class PostgresBackupCompressionIT {
 
     @Test
     void aRemoteRecoveryUnpacksIntoTheStagingPathThenCopiesThroughSsh() throws Exception {
+        assertThatThrownBy(() -> RecoveryOptions.of(RecoveryTarget.NONE).withRecoveryStagingPath(Path.of("staging")))
+                .isInstanceOf(BarmanException.class).hasMessage("--recovery-staging-path staging: the directory must "
+                        + "be an absolute path");
         Server withoutStaging = server("remote", "backup_compression = lz4\n");
         BackupInfo backup = backup(withoutStaging);
         Path remote = root.resolve("remote-restore");
@@ -137,6 +140,16 @@ class PostgresBackupCompressionIT {
             assertRecovered(server, backup, "remote-restore", throughSsh);
             try (Stream<Path> left = Files.list(staging)) {
                 assertThat(left).as("the unpacked copy removed").isEmpty();
+            }
+
+            Path optionStaging = root.resolve("option-staging");
+            Path second = root.resolve("remote-restore-2");
+            Files.createDirectories(second);
+            PostgresCluster.grantToClusterUser(second);
+            assertRecovered(withoutStaging, backup, "remote-restore-2", throughSsh.withRecoveryStagingPath(
+                    optionStaging));
+            try (Stream<Path> left = Files.list(optionStaging)) {
+                assertThat(left).as("--recovery-staging-path used, then emptied").isEmpty();
             }
         }
     }

@@ -356,10 +356,11 @@ public final class RecoveryExecutor {
 
     /** @return where a remote recovery of a compressed backup unpacks it on this host */
     private Path stagingPath(BackupInfo backup) {
-        return Optional.ofNullable(config.get(ConfigOptions.RECOVERY_STAGING_PATH)).orElseThrow(() ->
-                new BarmanException("backup " + backup.id() + " is stored compressed (" + backup.compression()
-                        + "): a remote recovery unpacks it on this host first; set recovery_staging_path for server "
-                        + config.name() + " (nothing was copied)"));
+        return options.recoveryStagingPath().or(() -> Optional.ofNullable(config.get(
+                ConfigOptions.RECOVERY_STAGING_PATH))).orElseThrow(() -> new BarmanException("backup " + backup.id()
+                        + " is stored compressed (" + backup.compression() + "): a remote recovery unpacks it on this "
+                        + "host first; set recovery_staging_path for server " + config.name() + " or pass "
+                        + "--recovery-staging-path (nothing was copied)"));
     }
 
     private CopyResult copyCompressed(BackupInfo backup, Map<String, String> locations, PlainCopy copy) {

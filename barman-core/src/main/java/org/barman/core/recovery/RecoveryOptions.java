@@ -1,5 +1,6 @@
 package org.barman.core.recovery;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,10 +22,13 @@ import org.barman.api.BarmanException;
  * @param getWal {@code --get-wal}/{@code --no-get-wal}: override {@code recovery_options = get-wal}
  * @param retryTimes {@code --retry-times}/{@code --no-retry}
  * @param retrySleep {@code --retry-sleep}
+ * @param recoveryStagingPath {@code --recovery-staging-path}: where a remote recovery of a compressed backup
+ *     unpacks it on this host (overrides {@code recovery_staging_path})
  */
 public record RecoveryOptions(RecoveryTarget target, Optional<String> targetTimeline, Optional<String> targetAction,
         boolean standbyMode, Map<String, String> tablespaces, Optional<String> remoteSshCommand,
-        Optional<Boolean> getWal, Optional<Integer> retryTimes, Optional<Duration> retrySleep) {
+        Optional<Boolean> getWal, Optional<Integer> retryTimes, Optional<Duration> retrySleep,
+        Optional<Path> recoveryStagingPath) {
 
     private static final Set<String> ACTIONS = Set.of("pause", "promote", "shutdown");
 
@@ -41,6 +45,7 @@ public record RecoveryOptions(RecoveryTarget target, Optional<String> targetTime
      * @param getWal {@code --get-wal}/{@code --no-get-wal}: override {@code recovery_options = get-wal}
      * @param retryTimes {@code --retry-times}/{@code --no-retry}
      * @param retrySleep {@code --retry-sleep}
+     * @param recoveryStagingPath {@code --recovery-staging-path}
      */
     public RecoveryOptions {
         target = target == null ? RecoveryTarget.NONE : target;
@@ -53,6 +58,11 @@ public record RecoveryOptions(RecoveryTarget target, Optional<String> targetTime
         getWal = getWal == null ? Optional.empty() : getWal;
         retryTimes = retryTimes == null ? Optional.empty() : retryTimes;
         retrySleep = retrySleep == null ? Optional.empty() : retrySleep;
+        recoveryStagingPath = recoveryStagingPath == null ? Optional.empty() : recoveryStagingPath;
+        if (recoveryStagingPath.isPresent() && !recoveryStagingPath.get().isAbsolute()) {
+            throw new BarmanException("--recovery-staging-path " + recoveryStagingPath.get() + ": the directory must "
+                    + "be an absolute path");
+        }
         if (targetAction.isPresent() && !ACTIONS.contains(targetAction.get())) {
             throw new BarmanException("target action '" + targetAction.get() + "' is not pause, promote or shutdown");
         }
@@ -78,7 +88,7 @@ public record RecoveryOptions(RecoveryTarget target, Optional<String> targetTime
      */
     public static RecoveryOptions of(RecoveryTarget target) {
         return new RecoveryOptions(target, Optional.empty(), Optional.empty(), false, Map.of(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /**
@@ -87,7 +97,7 @@ public record RecoveryOptions(RecoveryTarget target, Optional<String> targetTime
      */
     public RecoveryOptions withRemoteSshCommand(String command) {
         return new RecoveryOptions(target, targetTimeline, targetAction, standbyMode, tablespaces,
-                Optional.of(command), getWal, retryTimes, retrySleep);
+                Optional.of(command), getWal, retryTimes, retrySleep, recoveryStagingPath);
     }
 
     /**
@@ -96,7 +106,7 @@ public record RecoveryOptions(RecoveryTarget target, Optional<String> targetTime
      */
     public RecoveryOptions withTargetAction(String action) {
         return new RecoveryOptions(target, targetTimeline, Optional.of(action), standbyMode, tablespaces,
-                remoteSshCommand, getWal, retryTimes, retrySleep);
+                remoteSshCommand, getWal, retryTimes, retrySleep, recoveryStagingPath);
     }
 
     /**
@@ -105,7 +115,7 @@ public record RecoveryOptions(RecoveryTarget target, Optional<String> targetTime
      */
     public RecoveryOptions withTablespaces(Map<String, String> relocations) {
         return new RecoveryOptions(target, targetTimeline, targetAction, standbyMode, relocations, remoteSshCommand,
-                getWal, retryTimes, retrySleep);
+                getWal, retryTimes, retrySleep, recoveryStagingPath);
     }
 
     /**
@@ -114,7 +124,16 @@ public record RecoveryOptions(RecoveryTarget target, Optional<String> targetTime
      */
     public RecoveryOptions withGetWal(boolean value) {
         return new RecoveryOptions(target, targetTimeline, targetAction, standbyMode, tablespaces, remoteSshCommand,
-                Optional.of(value), retryTimes, retrySleep);
+                Optional.of(value), retryTimes, retrySleep, recoveryStagingPath);
+    }
+
+    /**
+     * @param folder where a remote recovery of a compressed backup unpacks it on this host
+     * @return these options with it
+     */
+    public RecoveryOptions withRecoveryStagingPath(Path folder) {
+        return new RecoveryOptions(target, targetTimeline, targetAction, standbyMode, tablespaces, remoteSshCommand,
+                getWal, retryTimes, retrySleep, Optional.of(folder));
     }
 
     /**
@@ -123,6 +142,6 @@ public record RecoveryOptions(RecoveryTarget target, Optional<String> targetTime
      */
     public RecoveryOptions withTargetTimeline(String timeline) {
         return new RecoveryOptions(target, Optional.of(timeline), targetAction, standbyMode, tablespaces,
-                remoteSshCommand, getWal, retryTimes, retrySleep);
+                remoteSshCommand, getWal, retryTimes, retrySleep, recoveryStagingPath);
     }
 }

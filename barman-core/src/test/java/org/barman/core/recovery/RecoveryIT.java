@@ -191,7 +191,7 @@ class RecoveryIT {
         Path destination = fixture.root.resolve("recovered-standby");
         RecoveryOptions options = new RecoveryOptions(RecoveryTarget.NONE, Optional.of("current"), Optional.empty(),
                 true, Map.of("tbs1", fixture.root.resolve("tbs-standby").toString()), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         RecoveryReport report = server.recover("latest", destination.toString(), options, CopyListener.NONE);
         assertThat(report.signalFile()).isEqualTo("standby.signal");
         assertThat(destination.resolve("standby.signal")).exists();

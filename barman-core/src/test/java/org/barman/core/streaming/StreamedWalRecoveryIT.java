@@ -122,7 +122,8 @@ class StreamedWalRecoveryIT {
                 .endsWith(" -q get-wal --partial main %f > %p");
         RecoveryReport standby = server.recover(backup.id().value(), root.resolve("standby").toString(),
                 new RecoveryOptions(RecoveryTarget.NONE, Optional.empty(), Optional.empty(), true, Map.of(),
-                        Optional.empty(), Optional.of(true), Optional.empty(), Optional.empty()), CopyListener.NONE);
+                        Optional.empty(), Optional.of(true), Optional.empty(), Optional.empty(), Optional.empty()),
+                CopyListener.NONE);
         assertThat(standby.settings().get("restore_command")).as("a standby asks for a segment again until complete")
                 .endsWith(" -q get-wal main %f > %p");
 
