@@ -52,8 +52,7 @@ class PostgresBackupCompressionIT {
         cluster = PostgresMethodCluster.start("barman-postgres-compression-it", 15);
         root = cluster.root();
         pg = cluster.pg();
-        pg.execute("CREATE TABLE in_tbs(id int, payload text) TABLESPACE tbs1");
-        pg.execute("INSERT INTO in_tbs SELECT g, md5(g::text) FROM generate_series(1, 20000) g");
+        PostgresMethodCluster.fillTablespace(pg, 20000);
         pg.execute("CREATE TABLE in_default(id int)");
         pg.execute("INSERT INTO in_default SELECT generate_series(1, 4321)");
     }

@@ -45,8 +45,7 @@ class PostgresBackupDiskFullIT {
     static void clusterWhoseBackupsGoToASmallFileSystem() throws IOException {
         cluster = PostgresMethodCluster.start("barman-postgres-disk-full-it", 15);
         pg = cluster.pg();
-        pg.execute("CREATE TABLE in_tbs(id int, payload text) TABLESPACE tbs1");
-        pg.execute("INSERT INTO in_tbs SELECT g, md5(g::text) FROM generate_series(1, 50000) g");
+        PostgresMethodCluster.fillTablespace(pg, 50000);
         disk = SmallFileSystem.mount(cluster.root(), 8 * MIB);
         Files.writeString(cluster.config(), Files.readString(cluster.config()).replace("[barman]\n", "[barman]\n"
                 + "log_file = " + cluster.root().resolve("barman.log") + "\n") + "basebackups_directory = "

@@ -44,8 +44,7 @@ class PostgresBackupKilledIT {
     static void clusterBackedUpSlowly() throws IOException {
         cluster = PostgresMethodCluster.start("barman-postgres-killed-it", 15);
         pg = cluster.pg();
-        pg.execute("CREATE TABLE in_tbs(id int, payload text) TABLESPACE tbs1");
-        pg.execute("INSERT INTO in_tbs SELECT g, md5(g::text) FROM generate_series(1, 50000) g");
+        PostgresMethodCluster.fillTablespace(pg, 50000);
         distribution = BuiltDistribution.copyInto(cluster.root().resolve("distribution"));
         Files.writeString(cluster.config(), Files.readString(cluster.config()) + "bandwidth_limit = 1024\n");
     }

@@ -42,8 +42,7 @@ class PostgresBackupMethodIT {
         root = cluster.root();
         pg = cluster.pg();
         config = cluster.config();
-        pg.execute("CREATE TABLE in_tbs(id int, payload text) TABLESPACE tbs1");
-        pg.execute("INSERT INTO in_tbs SELECT g, md5(g::text) FROM generate_series(1, 30000) g");
+        PostgresMethodCluster.fillTablespace(pg, 30000);
         pg.execute("CREATE TABLE in_default(id int)");
         pg.execute("INSERT INTO in_default SELECT generate_series(1, 4321)");
     }

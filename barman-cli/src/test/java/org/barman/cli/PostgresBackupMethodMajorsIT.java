@@ -48,8 +48,7 @@ class PostgresBackupMethodMajorsIT {
         cluster = PostgresMethodCluster.start("barman-postgres-majors-it", major);
         Path root = cluster.root();
         PostgresCluster pg = cluster.pg();
-        pg.execute("CREATE TABLE in_tbs(id int, payload text) TABLESPACE tbs1");
-        pg.execute("INSERT INTO in_tbs SELECT g, md5(g::text) FROM generate_series(1, " + IN_TABLESPACE + ") g");
+        PostgresMethodCluster.fillTablespace(pg, IN_TABLESPACE);
         pg.execute("CREATE TABLE in_default(id int)");
         pg.execute("INSERT INTO in_default SELECT generate_series(1, " + IN_DEFAULT + ")");
         Server server = Barman.load(cluster.config(), Plugins.load()).server("main");

@@ -47,6 +47,17 @@ record PostgresMethodCluster(Path root, PostgresCluster pg, Path config) impleme
     }
 
     /**
+     * Creates the table {@code in_tbs(id int, payload text)} in the tablespace and fills it.
+     *
+     * @param pg the cluster
+     * @param rows how many rows, ids 1 to {@code rows}
+     */
+    static void fillTablespace(PostgresCluster pg, long rows) {
+        pg.execute("CREATE TABLE in_tbs(id int, payload text) TABLESPACE tbs1");
+        pg.execute("INSERT INTO in_tbs SELECT g, md5(g::text) FROM generate_series(1, " + rows + ") g");
+    }
+
+    /**
      * @param args the arguments after {@code -c <config>}
      * @return the run of the command line in this JVM, on this configuration
      */

@@ -8,7 +8,9 @@ import static java.nio.file.attribute.PosixFilePermission.OWNER_WRITE;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -91,5 +93,19 @@ public final class OwnerOnly {
             bits.add(OWNER_EXECUTE);
         }
         return bits;
+    }
+
+    /**
+     * Gives an entry a copy wrote the mode and modification time its source had: the owner's bits of the mode
+     * only ({@link #ownerBits}), and the time of the entry itself, never of what a link points to.
+     *
+     * @param path a file or folder the copy created
+     * @param mode the source's Unix mode, such as a tar entry's
+     * @param modified the source's modification time
+     * @throws IOException when either cannot be set
+     */
+    public static void applyModeAndTime(Path path, int mode, FileTime modified) throws IOException {
+        Files.setPosixFilePermissions(path, ownerBits(mode));
+        Files.getFileAttributeView(path, BasicFileAttributeView.class, NOFOLLOW_LINKS).setTimes(modified, null, null);
     }
 }

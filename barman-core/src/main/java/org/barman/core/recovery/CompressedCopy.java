@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -158,9 +157,7 @@ final class CompressedCopy {
             if (size != entry.getSize()) {
                 throw new BarmanException(source + " ends inside " + entry.getName() + ": it is damaged");
             }
-            Files.setPosixFilePermissions(local, OwnerOnly.ownerBits(entry.getMode()));
-            Files.getFileAttributeView(local, BasicFileAttributeView.class, NOFOLLOW_LINKS)
-                    .setTimes(FileTime.from(entry.getModTime().toInstant()), null, null);
+            OwnerOnly.applyModeAndTime(local, entry.getMode(), FileTime.from(entry.getModTime().toInstant()));
             syncer.syncAndClose(out, local);
             handedOver = true;
             files++;
@@ -175,9 +172,7 @@ final class CompressedCopy {
     private void finish() throws IOException, InterruptedException {
         for (int i = folders.size() - 1; i >= 0; i--) {
             Folder folder = folders.get(i);
-            Files.setPosixFilePermissions(folder.path(), OwnerOnly.ownerBits(folder.mode() | 0700));
-            Files.getFileAttributeView(folder.path(), BasicFileAttributeView.class, NOFOLLOW_LINKS)
-                    .setTimes(folder.modified(), null, null);
+            OwnerOnly.applyModeAndTime(folder.path(), folder.mode() | 0700, folder.modified());
             syncer.syncFolder(folder.path());
         }
         syncer.finish();

@@ -1,16 +1,12 @@
 package org.barman.streaming.basebackup;
 
-import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -219,9 +215,7 @@ final class ArchiveExtractor {
             }
             if (out != null) {
                 local(local, () -> {
-                    Files.setPosixFilePermissions(local, OwnerOnly.ownerBits(entry.getMode()));
-                    Files.getFileAttributeView(local, BasicFileAttributeView.class, NOFOLLOW_LINKS)
-                            .setTimes(FileTime.from(entry.getModTime().toInstant()), null, null);
+                    OwnerOnly.applyModeAndTime(local, entry.getMode(), FileTime.from(entry.getModTime().toInstant()));
                     return null;
                 });
                 syncer.syncAndClose(out, local);
@@ -251,9 +245,7 @@ final class ArchiveExtractor {
         for (int i = folders.size() - 1; i >= 0; i--) {
             Folder folder = folders.get(i);
             local(folder.path(), () -> {
-                Files.setPosixFilePermissions(folder.path(), OwnerOnly.ownerBits(folder.mode() | 0700));
-                Files.getFileAttributeView(folder.path(), BasicFileAttributeView.class, NOFOLLOW_LINKS)
-                        .setTimes(folder.modified(), null, null);
+                OwnerOnly.applyModeAndTime(folder.path(), folder.mode() | 0700, folder.modified());
                 return null;
             });
             syncer.syncFolder(folder.path());
